@@ -1,0 +1,35 @@
+# meshport: every target works on a fresh clone; the stamp below runs `npm ci` when node_modules
+# is missing or older than package-lock.json.
+SHELL := /bin/bash
+NPX := npx --no-install
+STAMP := node_modules/.meshport-installed
+
+.PHONY: setup build check lint typecheck test generate sim bench clean
+
+setup: $(STAMP)
+
+$(STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(STAMP)
+
+typecheck: setup
+	$(NPX) tsc -p tsconfig.json
+
+lint: setup
+	$(NPX) eslint .
+
+check: typecheck lint
+
+# Type-checks and lints; the TypeScript sources run as they are (bin/meshport loads them through tsx).
+build: check
+
+generate: setup
+	$(NPX) buf generate
+
+# Vitest prints its totals; VITEST_ARGS passes extra options (CI adds a JSON report).
+test: check
+	$(NPX) vitest run $(VITEST_ARGS)
+
+
+clean:
+	rm -rf node_modules dist coverage

@@ -1,0 +1,77 @@
+// Lint: TypeScript rules everywhere, plus the Espruino subset (ARCHITECTURE.md "Portable subsets",
+// shared spec espruino.md section 1) on the code that must run on the boards: firmware/ (except the
+// Node adapters) and boards/. esbuild already fails the board build on destructuring, default/rest
+// parameters, spread, generators and async; these rules catch what esbuild lets through.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const espruinoSyntax = [
+  { selector: "ObjectPattern", message: "Espruino has no destructuring." },
+  { selector: "ArrayPattern", message: "Espruino has no destructuring." },
+  { selector: "AssignmentPattern", message: "Espruino has no default parameters." },
+  { selector: "RestElement", message: "Espruino has no rest parameters." },
+  { selector: "SpreadElement", message: "Espruino has no spread." },
+  { selector: ":function[async=true]", message: "Espruino has no async/await." },
+  { selector: ":function[generator=true]", message: "Espruino has no generators." },
+  { selector: "Property[computed=true]", message: "Espruino has no computed keys." },
+  { selector: "MethodDefinition[computed=true]", message: "Espruino has no computed keys." },
+  { selector: "PrivateIdentifier", message: "#private is lowered to WeakMap, which Espruino lacks." },
+  { selector: "LabeledStatement", message: "Espruino has no labels." },
+  { selector: "TaggedTemplateExpression", message: "Espruino has no tagged templates." },
+  { selector: "BinaryExpression[operator='**']", message: "'**' becomes an imprecise Math.pow on Espruino." },
+  { selector: "AssignmentExpression[operator='**=']", message: "'**' becomes an imprecise Math.pow on Espruino." },
+  { selector: "ClassDeclaration[superClass.name=/^(Error|Array|Map|Set|Promise|TypeError|RangeError)$/]", message: "Espruino cannot extend built-ins." },
+  { selector: "Literal[bigint]", message: "Espruino has no BigInt." },
+  { selector: "Literal[regex]", message: "Espruino's regex support is partial and fails silently; parse by hand." },
+  { selector: "TSEnumDeclaration", message: "Use a const object instead of an enum in the portable core." },
+  { selector: "ForOfStatement", message: "Use an index loop: for...of over non-arrays needs iterators Espruino lacks." },
+];
+
+const espruinoGlobals = ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "BigInt", "Proxy", "Reflect", "TextEncoder", "TextDecoder", "Buffer", "process", "console", "require", "setTimeout", "setInterval"].map((name) => ({
+  name,
+  message: "Not available (or not allowed) in the portable core: " + name + ".",
+}));
+
+const espruinoProperties = [
+  ["Math", "imul"],
+  ["Math", "trunc"],
+  ["Math", "clz32"],
+  ["Math", "log2"],
+  ["Math", "random"],
+  ["Array", "from"],
+  ["Array", "of"],
+  ["Number", "isInteger"],
+  ["Number", "isNaN"],
+  ["Number", "parseInt"],
+  ["Object", "freeze"],
+  ["Promise", "race"],
+  ["Promise", "allSettled"],
+  ["Promise", "any"],
+  ["Date", "now"],
+  ["String", "raw"],
+].map(([object, property]) => ({ object, property, message: "Not available (or not allowed) in the portable core." }));
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", "dist/**", "proto/gen/**", "coverage/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: "readonly", process: "readonly", Buffer: "readonly", URL: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["firmware/**/*.ts", "boards/**/*.ts"],
+    ignores: ["firmware/platform/node/**"],
+    rules: {
+      "no-restricted-syntax": ["error", ...espruinoSyntax],
+      "no-restricted-globals": ["error", ...espruinoGlobals],
+      "no-restricted-properties": ["error", ...espruinoProperties],
+      // Espruino does not hoist function declarations: define before use.
+      "@typescript-eslint/no-use-before-define": ["error", { functions: true, classes: true, variables: true }],
+      "no-loop-func": "error",
+    },
+  },
+);

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Property and fuzz suites run thousands of cases; keep a generous per-test bound.
+    testTimeout: 60_000,
+    pool: "forks",
+  },
+});
