@@ -30,6 +30,12 @@ generate: setup
 test: check
 	$(NPX) vitest run $(VITEST_ARGS)
 
+# Until the simulator lands, the main job decodes the sample envelope (see README).
+sim: setup
+	./bin/meshport decode --psk AQ== "$$(cat examples/synthetic-envelope.hex)"
+
+bench: setup
+	./bin/meshport bench
 
 clean:
 	rm -rf node_modules dist coverage

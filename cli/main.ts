@@ -1,0 +1,49 @@
+// The `meshport` command: dispatches to the subcommands. Errors never surface as stack traces:
+// usage mistakes print the usage, anything unexpected prints one line, both exit 2.
+import { BENCH_USAGE, runBench } from "./bench.js";
+import { DECODE_USAGE, runDecode } from "./decode.js";
+import { UsageError } from "./usage-error.js";
+
+const USAGE = `usage: meshport <command> [options]
+
+commands:
+  decode   decode (and decrypt) a ServiceEnvelope or LoRa frame; see meshport decode --help
+  bench    run the benchmark suites side by side; see meshport bench --help
+  help     show this text`;
+
+interface Command {
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  decode: { usage: DECODE_USAGE, run: (argv) => runDecode(argv, process.stdout, process.stderr, process.stdin) },
+  bench: { usage: BENCH_USAGE, run: (argv) => runBench(argv, process.stdout, process.stderr) },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(USAGE + "\n");
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = commands[name];
+  if (cmd === undefined) {
+    process.stderr.write(`meshport: unknown command ${name}\n${USAGE}\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(cmd.usage + "\n");
+    return 0;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`meshport ${name}: ${e.message}\n${cmd.usage}\n`);
+      return 2;
+    }
+    process.stderr.write(`meshport ${name}: ${(e as Error).message ?? String(e)}\n`);
+    return 2;
+  }
+}
