@@ -20,8 +20,10 @@ lint: setup
 
 check: typecheck lint
 
-# Type-checks and lints; the TypeScript sources run as they are (bin/meshport loads them through tsx).
+# Type-checks, lints and emits dist/ (the JavaScript the exports map points at). bin/meshport needs
+# no build: it loads the TypeScript sources through tsx.
 build: check
+	$(NPX) tsc -p tsconfig.build.json
 
 generate: setup
 	$(NPX) buf generate
