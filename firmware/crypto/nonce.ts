@@ -4,18 +4,13 @@
 //
 // Portable-AssemblyScript subset, like aes.ts.
 
+import { writeU32le } from "../bytes/le32.js";
+
 /** Length of the AES-CCM nonce used for PKI direct messages (L = 2, so 15 − 2 bytes). */
 export const PKI_NONCE_BYTES: number = 13;
 
 /** Length of the AES-CTR counter block used for channel packets. */
 export const PACKET_NONCE_BYTES: number = 16;
-
-function writeU32le(out: Uint8Array, off: number, v: number): void {
-  out[off] = v & 0xff;
-  out[off + 1] = (v >>> 8) & 0xff;
-  out[off + 2] = (v >>> 16) & 0xff;
-  out[off + 3] = (v >>> 24) & 0xff;
-}
 
 /**
  * Writes the 16-byte AES-CTR counter block of a channel packet into `out16[outOff..outOff+16)`:

@@ -3,6 +3,7 @@
 // src/mesh/aes-ccm.cpp; spec meshtastic-wire.md 3.4). The primitives come in through PkiPrimitives
 // (node:crypto on Node, a native or portable build elsewhere); the framing here is portable.
 
+import { readU32le, writeU32le } from "../bytes/le32.js";
 import { pkiNonce } from "./nonce.js";
 
 /** Bytes PKI adds to the encoded Data: 8-byte CCM tag + 4-byte extraNonce (MESHTASTIC_PKC_OVERHEAD). */
@@ -50,11 +51,7 @@ export function encryptPkiWithKey(
   const sealed = prims.aesCcmEncrypt(sharedKey, pkiNonce(id, extraNonce, from), plaintext);
   const out = new Uint8Array(sealed.length + 4);
   out.set(sealed, 0);
-  const n = sealed.length;
-  out[n] = extraNonce & 0xff;
-  out[n + 1] = (extraNonce >>> 8) & 0xff;
-  out[n + 2] = (extraNonce >>> 16) & 0xff;
-  out[n + 3] = (extraNonce >>> 24) & 0xff;
+  writeU32le(out, sealed.length, extraNonce);
   return out;
 }
 
@@ -72,7 +69,7 @@ export function decryptPkiWithKey(
 ): Uint8Array | null {
   const n = payload.length;
   if (n <= PKI_OVERHEAD) return null;
-  const extraNonce = (payload[n - 4] | (payload[n - 3] << 8) | (payload[n - 2] << 16) | (payload[n - 1] << 24)) >>> 0;
+  const extraNonce = readU32le(payload, n - 4);
   return prims.aesCcmDecrypt(sharedKey, pkiNonce(id, extraNonce, from), payload.subarray(0, n - 4));
 }
 

@@ -1,5 +1,6 @@
 // The 16-byte on-air header that precedes every LoRa payload (RadioInterface.h PacketHeader,
 // spec section 2). Integers are little-endian because the firmware memcpy's the C struct.
+import { readU32le, writeU32le } from "../bytes/le32.js";
 import { WireError, WireErrorCode } from "../bytes/wire-error.js";
 import type { DecodeResult } from "../bytes/wire-error.js";
 
@@ -44,25 +45,14 @@ export function lastByteOfNodeNum(num: number): number {
   return b === 0 ? 0xff : b;
 }
 
-function u32le(b: Uint8Array, o: number): number {
-  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
-}
-
-function putU32le(b: Uint8Array, o: number, v: number): void {
-  b[o] = v & 0xff;
-  b[o + 1] = (v >>> 8) & 0xff;
-  b[o + 2] = (v >>> 16) & 0xff;
-  b[o + 3] = (v >>> 24) & 0xff;
-}
-
 /** RadioInterface::beginSending: flags byte and hop-limit fix-up. */
 export function encodeLoraFrame(h: LoraHeader, payload: Uint8Array): Uint8Array {
   if (payload.length > MAX_LORA_PAYLOAD_LEN)
     throw new WireError(WireErrorCode.FrameTooLong, "payload is " + payload.length + " bytes, limit " + MAX_LORA_PAYLOAD_LEN, 0);
   const out = new Uint8Array(LORA_HEADER_LEN + payload.length);
-  putU32le(out, 0, h.to);
-  putU32le(out, 4, h.from);
-  putU32le(out, 8, h.id);
+  writeU32le(out, 0, h.to);
+  writeU32le(out, 4, h.from);
+  writeU32le(out, 8, h.id);
   const hopLimit = h.hopLimit > HOP_MAX ? HOP_RELIABLE : h.hopLimit;
   out[12] =
     (hopLimit & FLAG_HOP_LIMIT_MASK) |
@@ -85,14 +75,14 @@ export function decodeLoraFrame(frame: Uint8Array): DecodeResult<LoraFrame> {
     return { ok: false, error: new WireError(WireErrorCode.FrameTooShort, "frame is " + frame.length + " bytes, the header alone is 16", frame.length) };
   if (frame.length > MAX_LORA_FRAME_LEN)
     return { ok: false, error: new WireError(WireErrorCode.FrameTooLong, "frame is " + frame.length + " bytes, limit " + MAX_LORA_FRAME_LEN, MAX_LORA_FRAME_LEN) };
-  const from = u32le(frame, 4);
+  const from = readU32le(frame, 4);
   if (from === 0) return { ok: false, error: new WireError(WireErrorCode.BadValue, "frame from node 0", 4) };
   const flags = frame[12];
   const hopStart = (flags & 0xe0) >> FLAG_HOP_START_SHIFT;
   const header: LoraHeader = {
-    to: u32le(frame, 0),
+    to: readU32le(frame, 0),
     from,
-    id: u32le(frame, 8),
+    id: readU32le(frame, 8),
     hopLimit: flags & FLAG_HOP_LIMIT_MASK,
     wantAck: (flags & FLAG_WANT_ACK) !== 0,
     viaMqtt: (flags & FLAG_VIA_MQTT) !== 0,
