@@ -10,7 +10,10 @@ const espruinoSyntax = [
   { selector: "ArrayPattern", message: "Espruino has no destructuring." },
   { selector: "AssignmentPattern", message: "Espruino has no default parameters." },
   { selector: "RestElement", message: "Espruino has no rest parameters." },
-  { selector: "SpreadElement", message: "Espruino has no spread." },
+  // Object spread is fine: esbuild lowers it to helpers Espruino runs. Array and call spread are not.
+  { selector: "ArrayExpression > SpreadElement", message: "Espruino has no array spread." },
+  { selector: "CallExpression > SpreadElement", message: "Espruino has no spread arguments." },
+  { selector: "NewExpression > SpreadElement", message: "Espruino has no spread arguments." },
   { selector: ":function[async=true]", message: "Espruino has no async/await." },
   { selector: ":function[generator=true]", message: "Espruino has no generators." },
   { selector: "Property[computed=true]", message: "Espruino has no computed keys." },

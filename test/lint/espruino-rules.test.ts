@@ -14,7 +14,8 @@ const forbidden: [string, string][] = [
   ["destructuring", "export function f(o: { a: number }): number { const { a } = o; return a; }"],
   ["default parameter", "export function f(a = 1): number { return a; }"],
   ["rest parameter", "export function f(...a: number[]): number { return a.length; }"],
-  ["spread", "export function f(a: number[]): number[] { return [...a]; }"],
+  ["array spread", "export function f(a: number[]): number[] { return [...a]; }"],
+  ["call spread", "export function f(a: number[]): number { return Math.max(...a); }"],
   ["async", "export async function f(): Promise<number> { return 1; }"],
   ["generator", "export function* f(): Generator<number> { yield 1; }"],
   ["Map", "export const m = new Map<string, number>();"],
@@ -46,6 +47,10 @@ describe("Espruino subset lint", () => {
     const code = "export function f(o: { a: number }): number { const { a } = o; return new Map([[a, 1]]).size; }";
     expect(await ruleIds(code, "firmware/platform/node/example.ts")).toEqual([]);
     expect(await ruleIds(code, "cli/example.ts")).toEqual([]);
+  });
+
+  it("allows object spread, which esbuild lowers for Espruino", async () => {
+    expect(await ruleIds("export function f(o: { a: number }): { a: number } { return { ...o }; }", "firmware/mesh/example.ts")).toEqual([]);
   });
 
   it("accepts the portable style", async () => {

@@ -1,0 +1,91 @@
+// The node's channel table (Channels.cpp): effective names, expanded keys, hashes, lookup by name.
+import { utf8Encode } from "../bytes/utf8.js";
+import { channelHash } from "../crypto/channel-hash.js";
+import type { ChannelKey } from "../crypto/channel-decrypt.js";
+import { expandPsk } from "../crypto/psk.js";
+import { ChannelRole } from "../wire/enums.js";
+import { effectiveChannelName } from "./modem-preset.js";
+import type { ChannelConfig, NodeConfig } from "./node-config.js";
+
+export interface ChannelEntry {
+  index: number;
+  role: number;
+  /** Effective name: the configured one, or the preset's display name when empty (spec section 4). */
+  name: string;
+  /** Expanded key, or null when the channel is unencrypted. */
+  key: Uint8Array | null;
+  hash: number;
+  uplinkEnabled: boolean;
+  downlinkEnabled: boolean;
+  positionPrecision: number;
+}
+
+function lowerAscii(s: string): string {
+  // strcasecmp folds ASCII letters only.
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : s.charAt(i);
+  }
+  return out;
+}
+
+export class Channels {
+  readonly entries: ChannelEntry[] = [];
+  /** Index of the PRIMARY channel (0 when none is marked). */
+  readonly primaryIndex: number = 0;
+  /** Enabled channels as decryptWithChannels wants them, in index order. */
+  readonly keys: ChannelKey[] = [];
+
+  constructor(config: NodeConfig) {
+    const list: ChannelConfig[] = config.channels;
+    let primary = 0;
+    for (let i = 0; i < list.length; i++) if (list[i].role === ChannelRole.PRIMARY) primary = i;
+    this.primaryIndex = primary;
+    const primaryPsk = list.length > 0 ? expandPsk(list[primary].psk) : expandPsk(new Uint8Array(0));
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
+      // Channels::getKey: an empty PSK on a secondary channel means "use the primary's key".
+      const psk = c.psk.length === 0 && i !== primary ? primaryPsk : expandPsk(c.psk);
+      const name = effectiveChannelName(c.name, config.usePreset, config.modemPreset);
+      const key = psk.kind === "key" ? psk.key : null;
+      const entry: ChannelEntry = {
+        index: i,
+        role: c.role,
+        name,
+        key,
+        hash: channelHash(name, key),
+        uplinkEnabled: c.uplinkEnabled,
+        downlinkEnabled: c.downlinkEnabled,
+        positionPrecision: c.positionPrecision,
+      };
+      this.entries.push(entry);
+      // A disabled channel or an invalid PSK is unusable (getKey returns length -1).
+      if (c.role !== ChannelRole.DISABLED && psk.kind !== "invalid") this.keys.push({ index: i, hash: entry.hash, key });
+    }
+  }
+
+  get(index: number): ChannelEntry | undefined {
+    return this.entries[index];
+  }
+
+  isUsable(index: number): boolean {
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i].index === index) return true;
+    return false;
+  }
+
+  /** Channels::getByName: case-insensitive on the effective name, falling back to the primary channel. */
+  getByName(name: string): ChannelEntry {
+    const want = lowerAscii(name);
+    for (let i = 0; i < this.entries.length; i++) {
+      const e = this.entries[i];
+      if (e.role !== ChannelRole.DISABLED && lowerAscii(e.name) === want) return e;
+    }
+    return this.entries[this.primaryIndex];
+  }
+
+  /** UTF-8 bytes of the primary channel's effective name (frequency-slot hashing). */
+  primaryNameBytes(): Uint8Array {
+    return utf8Encode(this.entries[this.primaryIndex].name);
+  }
+}

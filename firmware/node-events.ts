@@ -1,0 +1,76 @@
+// What a MeshNode is told (events) and what it asks its driver to do (actions). A driver turns
+// radio interrupts, sockets and timers into events, and runs the actions; the core does no I/O.
+import type { MeshPacketState } from "./mesh/packet.js";
+
+export interface RadioRxEvent {
+  type: "radio-rx";
+  /** The LoRa PHY payload: 16-byte header + encrypted payload. */
+  frame: Uint8Array;
+  rssi: number;
+  snr: number;
+}
+
+/** The radio started (busy = true) or stopped (false) receiving a preamble: the CAD/RX state. */
+export interface ChannelBusyEvent {
+  type: "channel-busy";
+  busy: boolean;
+}
+
+export interface RadioTxDoneEvent {
+  type: "radio-tx-done";
+}
+
+/** The driver's timer for nextDeadline() fired (any event also lets the node run what is due). */
+export interface TickEvent {
+  type: "tick";
+}
+
+export interface SendRequest {
+  to: number;
+  portnum: number;
+  payload: Uint8Array;
+  /** Local channel index. */
+  channel: number;
+  wantAck: boolean;
+  wantResponse: boolean;
+  /** 0 = the configured hop limit. */
+  hopLimit: number;
+  /** Data.reply_id (UI threading) or 0. */
+  replyId: number;
+  /** Data.request_id when answering a request, or 0. */
+  requestId: number;
+  /** Force PKI (MeshPacket.pki_encrypted from a client). */
+  pkiEncrypted: boolean;
+}
+
+export interface AppSendEvent {
+  type: "app-send";
+  request: SendRequest;
+}
+
+export type NodeEvent = RadioRxEvent | ChannelBusyEvent | RadioTxDoneEvent | TickEvent | AppSendEvent;
+
+export interface RadioTxAction {
+  type: "radio-tx";
+  frame: Uint8Array;
+  /** Time on air of the frame, for the driver's and the medium's bookkeeping. */
+  airtimeMs: number;
+}
+
+/** A decoded packet for the local app/phone: to us, broadcast, or generated locally (ACK/NAK). */
+export interface DeliverAction {
+  type: "deliver";
+  packet: MeshPacketState;
+}
+
+export interface LogAction {
+  type: "log";
+  message: string;
+}
+
+export type NodeAction = RadioTxAction | DeliverAction | LogAction;
+
+/** A SendRequest with every optional field at its default. */
+export function sendRequest(to: number, portnum: number, payload: Uint8Array, channel: number): SendRequest {
+  return { to, portnum, payload, channel, wantAck: false, wantResponse: false, hopLimit: 0, replyId: 0, requestId: 0, pkiEncrypted: false };
+}

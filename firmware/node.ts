@@ -1,0 +1,146 @@
+// MeshNode: the composition root of one Meshtastic node. Drivers call handle(event, now), run the
+// actions from takeActions(), and call handle({type: "tick"}) again at nextDeadline(). The same
+// object runs on a board, in Node at real time, and in the simulator at virtual time.
+import type { ChannelCipher } from "./crypto/channel-cipher.js";
+import type { PkiPrimitives } from "./crypto/pki.js";
+import { Channels } from "./mesh/channels.js";
+import { normalizeConfig } from "./mesh/node-config.js";
+import type { NodeConfig } from "./mesh/node-config.js";
+import { MAX_NUM_NODES, NodeDb } from "./mesh/node-db.js";
+import type { MeshPacketState } from "./mesh/packet.js";
+import { RadioTiming } from "./mesh/radio-timing.js";
+import { Router } from "./mesh/router.js";
+import type { Rng } from "./mesh/rng.js";
+import type { MeshModule, ModuleContext } from "./modules/module.js";
+import { NodeInfoModule } from "./modules/node-info.js";
+import { PositionModule } from "./modules/position.js";
+import { TelemetryModule } from "./modules/telemetry.js";
+import { TraceRouteModule } from "./modules/traceroute.js";
+import { PortNum } from "./wire/enums.js";
+import type { Data } from "./wire/messages.js";
+import { utf8Encode } from "./bytes/utf8.js";
+import { sendRequest } from "./node-events.js";
+import type { NodeAction, NodeEvent, SendRequest } from "./node-events.js";
+
+export interface MeshNodeOptions {
+  config: NodeConfig;
+  rng: Rng;
+  cipher: ChannelCipher;
+  /** PKI primitives; undefined disables PKI direct messages. */
+  pki: PkiPrimitives | undefined;
+  /** Time the node boots, in the driver's clock (ms). */
+  startMs: number;
+  /** NodeDB capacity (0 = MAX_NUM_NODES). */
+  maxNodes: number;
+}
+
+export class MeshNode implements ModuleContext {
+  readonly config: NodeConfig;
+  readonly channels: Channels;
+  readonly nodes: NodeDb;
+  readonly timing: RadioTiming;
+  readonly router: Router;
+  /** Modules in the order they see packets: traceroute first, because it alters what is relayed. */
+  readonly modules: MeshModule[];
+  private readonly actions: NodeAction[] = [];
+  private readonly startMs: number;
+
+  constructor(o: MeshNodeOptions) {
+    this.config = normalizeConfig(o.config);
+    this.startMs = o.startMs;
+    this.channels = new Channels(this.config);
+    this.nodes = new NodeDb(o.maxNodes > 0 ? o.maxNodes : MAX_NUM_NODES);
+    this.timing = new RadioTiming(this.config);
+    this.router = new Router({
+      config: this.config,
+      channels: this.channels,
+      nodes: this.nodes,
+      rng: o.rng,
+      cipher: o.cipher,
+      pki: o.pki,
+      timing: this.timing,
+      actions: this.actions,
+    });
+    this.modules = [new TraceRouteModule(this.config.nodeNum), new NodeInfoModule(this.config, o.startMs), new PositionModule(this.config, o.startMs), new TelemetryModule(this.config, o.startMs)];
+    this.router.handler = { onDecoded: (p: MeshPacketState, now: number) => this.runModules(p, now) };
+  }
+
+  get nodeNum(): number {
+    return this.config.nodeNum;
+  }
+
+  handle(ev: NodeEvent, now: number): void {
+    if (ev.type === "radio-rx") this.router.onRadioRx(ev.frame, ev.rssi, ev.snr, now);
+    else if (ev.type === "channel-busy") this.router.onChannelBusy(ev.busy, now);
+    else if (ev.type === "radio-tx-done") this.router.onTxDone(now);
+    else if (ev.type === "app-send") this.send(ev.request, now);
+    this.runDue(now);
+  }
+
+  takeActions(): NodeAction[] {
+    return this.actions.splice(0, this.actions.length);
+  }
+
+  nextDeadline(): number | undefined {
+    let t = this.router.nextDeadline();
+    for (let i = 0; i < this.modules.length; i++) {
+      const m = this.modules[i].nextDue();
+      if (m !== undefined && (t === undefined || m < t)) t = m;
+    }
+    return t;
+  }
+
+  private runDue(now: number): void {
+    for (let i = 0; i < this.modules.length; i++) this.modules[i].runOnce(this, now);
+    this.router.runDue(now);
+  }
+
+  /** Runs the modules on a decoded packet; a reply from one of them is sent and suppresses the plain ACK. */
+  private runModules(p: MeshPacketState, now: number): boolean {
+    let reply: SendRequest | undefined;
+    for (let i = 0; i < this.modules.length; i++) {
+      const r = this.modules[i].handleReceived(p, this, now);
+      if (r !== undefined && reply === undefined) reply = r;
+    }
+    if (reply === undefined) return false;
+    this.send(reply, now);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- ModuleContext and app API
+
+  /** Sends a packet from our app; returns its id, or 0 when the router refused it (a NAK is delivered). */
+  send(req: SendRequest, now: number): number {
+    const data: Data = { portnum: req.portnum, payload: req.payload };
+    if (req.wantResponse) data.wantResponse = true;
+    if (req.requestId !== 0) data.requestId = req.requestId;
+    if (req.replyId !== 0) data.replyId = req.replyId;
+    const p = this.router.allocForSending(req.to, data, req.channel);
+    p.wantAck = req.wantAck;
+    if (req.hopLimit > 0) p.hopLimit = req.hopLimit;
+    p.pkiEncrypted = req.pkiEncrypted;
+    return this.router.sendLocal(p, now) ? p.id : 0;
+  }
+
+  sendText(to: number, text: string, channel: number, wantAck: boolean, now: number): number {
+    const req = sendRequest(to, PortNum.TEXT_MESSAGE_APP, utf8Encode(text), channel);
+    req.wantAck = wantAck;
+    return this.send(req, now);
+  }
+
+  periodicTxAllowed(now: number): boolean {
+    return this.timing.periodicTxAllowed(now);
+  }
+
+  uptimeSecs(now: number): number {
+    return Math.floor((now - this.startMs) / 1000);
+  }
+
+  channelUtilization(now: number): number {
+    return this.timing.stats.channelUtilizationPercent(now);
+  }
+
+  airUtilTx(now: number): number {
+    return this.timing.stats.txUtilizationPercent(now);
+  }
+}
