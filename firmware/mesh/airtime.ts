@@ -2,10 +2,13 @@
 //
 // Airtime is the Semtech LoRa equation (SX126x datasheet 6.1.4) for the frame the firmware always
 // sends: explicit header, CRC on, preamble 16 symbols (12 on 2.4 GHz wide LoRa), low-data-rate
-// optimisation when a symbol lasts 16 ms or more. The firmware takes it from RadioLib getTimeOnAir(),
-// which works in whole microseconds (symbol time truncated), and divides by 1000 with integer division
-// (RadioLibInterface getPacketTime): packetTimeMsec() reproduces that integer, timeOnAirMs() gives the
-// exact real value.
+// optimisation when a symbol lasts 16 ms or more. The firmware takes it from RadioLib getTimeOnAir()
+// in microseconds and divides by 1000 with integer division (RadioLibInterface getPacketTime):
+// packetTimeMsec() reproduces that integer, timeOnAirMs() gives the exact real value.
+//
+// The 2.4 GHz chips (SX128x, LR11x0) count symbols differently: SF11 and SF12 always use the reduced
+// divisor 4·(SF − 2), whatever the symbol time (SX1280 datasheet 7.4.4; RadioLib SX128x::getTimeOnAir).
+// A modulation built for wide LoRa carries that rule.
 
 import { modemPresetParams } from "./modem-preset.js";
 
@@ -33,11 +36,13 @@ export interface LoraModulation {
   readonly cr: number;
   /** Preamble length in symbols. */
   readonly preambleSymbols: number;
+  /** 2.4 GHz SX128x symbol counting (SF11/SF12 always use the reduced divisor). */
+  readonly wideLora: boolean;
 }
 
-/** A modulation from explicit parameters. */
-export function loraModulation(sf: number, bwKhz: number, cr: number, preambleSymbols: number): LoraModulation {
-  return { sf: sf, bwKhz: bwKhz, cr: cr, preambleSymbols: preambleSymbols };
+/** A modulation from explicit parameters; `wideLora` selects the 2.4 GHz symbol counting (default off). */
+export function loraModulation(sf: number, bwKhz: number, cr: number, preambleSymbols: number, wideLora?: boolean): LoraModulation {
+  return { sf: sf, bwKhz: bwKhz, cr: cr, preambleSymbols: preambleSymbols, wideLora: wideLora === true };
 }
 
 /**
@@ -51,6 +56,7 @@ export function presetModulation(preset: number, wideLora: boolean): LoraModulat
     bwKhz: wideLora ? p.wideBandwidthKhz : p.bandwidthKhz,
     cr: p.codingRate,
     preambleSymbols: wideLora ? WIDE_LORA_PREAMBLE_SYMBOLS : PREAMBLE_SYMBOLS,
+    wideLora: wideLora,
   };
 }
 
@@ -59,9 +65,15 @@ export function symbolTimeMs(sf: number, bwKhz: number): number {
   return (1 << sf) / bwKhz;
 }
 
-/** Whether low-data-rate optimisation is on (symbol time >= 16 ms, RadioLib's automatic rule). */
+/** Whether sub-GHz low-data-rate optimisation is on (symbol time >= 16 ms, RadioLib's automatic rule). */
 export function usesLowDataRateOptimize(sf: number, bwKhz: number): boolean {
   return symbolTimeMs(sf, bwKhz) >= LDRO_MIN_SYMBOL_MS;
+}
+
+// Whether the payload symbol count uses the reduced divisor 4·(SF − 2): LDRO on sub-GHz chips, SF11
+// and SF12 on the 2.4 GHz ones.
+function reducedDivisor(m: LoraModulation): boolean {
+  return m.wideLora ? m.sf >= 11 : usesLowDataRateOptimize(m.sf, m.bwKhz);
 }
 
 // Payload symbols after the preamble and sync (the "8 + ..." part), explicit header and CRC on:
@@ -71,7 +83,7 @@ function payloadSymbols(m: LoraModulation, payloadBytes: number): number {
   const lowSf = m.sf === 5 || m.sf === 6;
   let numerator = 8 * payloadBytes + 16 - 4 * m.sf + 20 + (lowSf ? 0 : 8);
   if (numerator < 0) numerator = 0;
-  const divisor = 4 * (usesLowDataRateOptimize(m.sf, m.bwKhz) ? m.sf - 2 : m.sf);
+  const divisor = 4 * (reducedDivisor(m) ? m.sf - 2 : m.sf);
   return 8 + Math.ceil(numerator / divisor) * m.cr;
 }
 
@@ -91,12 +103,15 @@ export function timeOnAirMs(m: LoraModulation, payloadBytes: number): number {
 }
 
 /**
- * The firmware's airtime in whole ms (RadioInterface getPacketTime): RadioLib's integer computation,
+ * The firmware's airtime in whole ms (RadioInterface getPacketTime), what it logs into channel and TX
+ * utilisation and uses for retransmission timeouts. Sub-GHz: RadioLib SX126x's integer computation,
  * symbol time truncated to whole microseconds times the symbol count (in quarter symbols), truncated
- * to µs, then divided by 1000 and truncated. This is what the firmware logs into channel and TX
- * utilisation and uses for retransmission timeouts.
+ * to µs, then divided by 1000 and truncated (an SX127x board computes in float and can land 1 ms
+ * higher). Wide LoRa: RadioLib SX128x, the real-valued airtime truncated to µs, then to ms.
  */
 export function packetTimeMsec(m: LoraModulation, payloadBytes: number): number {
+  // SX128x: real-valued µs truncated, then ms truncated: the same as one truncation of the ms.
+  if (m.wideLora) return Math.floor(timeOnAirMs(m, payloadBytes));
   // (10000 << SF) / (BW·10) as RadioLib writes it; always below 2^26 for SF <= 12.
   const symbolUs = Math.floor((10000 * (1 << m.sf)) / (m.bwKhz * 10));
   const quarterSymbols = Math.round(airtimeSymbols(m, payloadBytes) * 4);

@@ -72,11 +72,24 @@ describe("airtime formula rules", () => {
   });
 
   it("wide LoRa uses the wide bandwidth and a 12-symbol preamble", () => {
-    const m = presetModulation(ModemPreset.LONG_FAST, true);
-    expect(m).toEqual({ sf: 11, bwKhz: 812.5, cr: 5, preambleSymbols: WIDE_LORA_PREAMBLE_SYMBOLS });
-    // 34 bytes: ceil((272 + 44 - 44) / 44) = 7 → 8 + 35 = 43 payload symbols; 12 + 4.25 + 43 = 59.25
-    expect(airtimeSymbols(m, 34)).toBe(59.25);
-    expect(timeOnAirMs(m, 34)).toBeCloseTo((59.25 * 2048) / 812.5, 9);
+    const m = presetModulation(ModemPreset.MEDIUM_FAST, true);
+    expect(m).toEqual({ sf: 9, bwKhz: 812.5, cr: 5, preambleSymbols: WIDE_LORA_PREAMBLE_SYMBOLS, wideLora: true });
+    // 34 bytes at SF9: ceil((272 + 44 - 36) / 36) = 8 → 8 + 40 = 48 payload symbols; 12 + 4.25 + 48 = 64.25
+    expect(airtimeSymbols(m, 34)).toBe(64.25);
+    // Tsym = 512 / 812.5 = 0.630154 ms → 40.487 ms, truncated to 40 (SX128x computes in float, no µs symbol)
+    expect(timeOnAirMs(m, 34)).toBeCloseTo((64.25 * 512) / 812.5, 9);
+    expect(packetTimeMsec(m, 34)).toBe(40);
+  });
+
+  it("on 2.4 GHz SF11/SF12 always use the reduced divisor 4·(SF − 2) (SX1280 datasheet 7.4.4), though Tsym < 16 ms", () => {
+    const wide = presetModulation(ModemPreset.LONG_FAST, true);
+    expect(usesLowDataRateOptimize(wide.sf, wide.bwKhz)).toBe(false);
+    // 34 bytes at SF11: ceil((272 + 44 - 44) / 36) = 8 → 8 + 40 = 48; 12 + 4.25 + 48 = 64.25 symbols
+    expect(airtimeSymbols(wide, 34)).toBe(64.25);
+    // the same SF11 frame counted by sub-GHz rules at 812.5 kHz would divide by 44: ceil(272 / 44) = 7 → 43
+    expect(airtimeSymbols(loraModulation(11, 812.5, 5, 12), 34)).toBe(59.25);
+    // 64.25 · 2048 / 812.5 = 161.95 ms → 161
+    expect(packetTimeMsec(wide, 34)).toBe(161);
   });
 
   it("RadioLib's float32 symbol time truncates to the same microseconds as double math for every bandwidth", () => {
