@@ -93,16 +93,28 @@ export function defaultNodeConfig(nodeNum: number): NodeConfig {
   };
 }
 
+/** Roles that mark the owner unmessagable by default (NodeDB::installRoleDefaults). */
+export function isUnmessagableRole(role: number): boolean {
+  return role === Role.ROUTER || role === Role.ROUTER_LATE || role === Role.TRACKER || role === Role.SENSOR || role === Role.TAK_TRACKER;
+}
+
 /**
  * The role the firmware actually runs: ROUTER_CLIENT and REPEATER are rewritten to CLIENT
  * (AdminModule set-config), and role defaults (NodeDB::installRoleDefaults) force ROUTER to
- * CORE_PORTNUMS_ONLY, CLIENT_HIDDEN to LOCAL_ONLY, and licensed owners to LOCAL_ONLY.
+ * CORE_PORTNUMS_ONLY, CLIENT_HIDDEN to LOCAL_ONLY without broadcasts, and licensed owners to
+ * LOCAL_ONLY.
  */
 export function normalizeConfig(c: NodeConfig): NodeConfig {
   const out: NodeConfig = { ...c };
   if (out.role === Role.ROUTER_CLIENT || out.role === Role.REPEATER) out.role = Role.CLIENT;
   if (out.role === Role.ROUTER) out.rebroadcastMode = RebroadcastMode.CORE_PORTNUMS_ONLY;
   if (out.role === Role.CLIENT_HIDDEN || out.isLicensed) out.rebroadcastMode = RebroadcastMode.LOCAL_ONLY;
+  if (out.role === Role.CLIENT_HIDDEN) {
+    // CLIENT_HIDDEN sends no periodic broadcasts at all.
+    out.nodeInfoBroadcastSecs = 0;
+    out.positionBroadcastSecs = 0;
+    out.telemetryIntervalSecs = 0;
+  }
   if (out.hopLimit > HOP_MAX) out.hopLimit = HOP_MAX;
   if (out.channels.length > MAX_CHANNELS) out.channels = out.channels.slice(0, MAX_CHANNELS);
   return out;

@@ -6,6 +6,7 @@ import { UserCodec } from "../wire/messages.js";
 import type { User } from "../wire/messages.js";
 import { BROADCAST } from "../mesh/packet.js";
 import type { MeshPacketState } from "../mesh/packet.js";
+import { isUnmessagableRole } from "../mesh/node-config.js";
 import type { NodeConfig } from "../mesh/node-config.js";
 import { sendRequest } from "../node-events.js";
 import type { SendRequest } from "../node-events.js";
@@ -27,6 +28,7 @@ export function ownerUser(c: NodeConfig): User {
     role: c.role,
   };
   if (c.isLicensed) u.isLicensed = true;
+  if (isUnmessagableRole(c.role)) u.isUnmessagable = true;
   if (c.publicKey !== undefined && !c.isLicensed) u.publicKey = c.publicKey;
   return u;
 }

@@ -412,3 +412,31 @@ describe("6.11-6.12 queue and duty cycle", () => {
     us.act((n, now) => expect(n.sendText(BROADCAST, "fine", 0, false, now)).not.toBe(0));
   });
 });
+
+describe("roles", () => {
+  it("TRACKER, SENSOR, TAK, TAK_TRACKER, LOST_AND_FOUND, CLIENT_BASE and ROUTER_LATE relay like a client", () => {
+    for (const role of [Role.TRACKER, Role.SENSOR, Role.TAK, Role.TAK_TRACKER, Role.LOST_AND_FOUND, Role.CLIENT_BASE, Role.ROUTER_LATE]) {
+      const b = new NodeBench((c) => (c.role = role));
+      b.rx(frameOf(header({}), text("r")));
+      b.advance(60_000);
+      expect(b.sent.length, `role ${role}`).toBe(1);
+    }
+  });
+
+  it("REPEATER and ROUTER_CLIENT run as CLIENT; ROUTER runs CORE_PORTNUMS_ONLY", () => {
+    expect(new NodeBench((c) => (c.role = Role.REPEATER)).node.config.role).toBe(Role.CLIENT);
+    expect(new NodeBench((c) => (c.role = Role.ROUTER_CLIENT)).node.config.role).toBe(Role.CLIENT);
+    expect(new NodeBench((c) => (c.role = Role.ROUTER)).node.config.rebroadcastMode).toBe(RebroadcastMode.CORE_PORTNUMS_ONLY);
+  });
+
+  it("CLIENT_HIDDEN is LOCAL_ONLY and sends no periodic broadcasts", () => {
+    const b = new NodeBench((c) => {
+      c.role = Role.CLIENT_HIDDEN;
+      c.nodeInfoBroadcastSecs = 60;
+      c.telemetryIntervalSecs = 60;
+    });
+    expect(b.node.config.rebroadcastMode).toBe(RebroadcastMode.LOCAL_ONLY);
+    b.advance(600_000);
+    expect(b.sent).toEqual([]);
+  });
+});
