@@ -1,6 +1,7 @@
 // What a MeshNode is told (events) and what it asks its driver to do (actions). A driver turns
 // radio interrupts, sockets and timers into events, and runs the actions; the core does no I/O.
 import type { MeshPacketState } from "./mesh/packet.js";
+import type { MqttClientProxyMessage } from "./wire/messages.js";
 
 export interface RadioRxEvent {
   type: "radio-rx";
@@ -48,7 +49,13 @@ export interface AppSendEvent {
   request: SendRequest;
 }
 
-export type NodeEvent = RadioRxEvent | ChannelBusyEvent | RadioTxDoneEvent | TickEvent | AppSendEvent;
+/** ToRadio.mqttClientProxyMessage from the phone (client-proxy mode). */
+export interface ClientProxyEvent {
+  type: "client-proxy";
+  message: MqttClientProxyMessage;
+}
+
+export type NodeEvent = RadioRxEvent | ChannelBusyEvent | RadioTxDoneEvent | TickEvent | AppSendEvent | ClientProxyEvent;
 
 export interface RadioTxAction {
   type: "radio-tx";
@@ -68,7 +75,13 @@ export interface LogAction {
   message: string;
 }
 
-export type NodeAction = RadioTxAction | DeliverAction | LogAction;
+/** FromRadio.mqttClientProxyMessage for the phone (client-proxy mode). */
+export interface ClientProxyAction {
+  type: "client-proxy";
+  message: MqttClientProxyMessage;
+}
+
+export type NodeAction = RadioTxAction | DeliverAction | LogAction | ClientProxyAction;
 
 /** A SendRequest with every optional field at its default. */
 export function sendRequest(to: number, portnum: number, payload: Uint8Array, channel: number): SendRequest {

@@ -20,6 +20,10 @@ import { PortNum } from "./wire/enums.js";
 import type { Data } from "./wire/messages.js";
 import { utf8Encode } from "./bytes/utf8.js";
 import { sendRequest } from "./node-events.js";
+import { MqttModule } from "./gateway/mqtt-module.js";
+import type { JsonSerializer, MqttLink } from "./gateway/mqtt-module.js";
+import type { MqttGatewayConfig } from "./gateway/mqtt-config.js";
+import { ProxyLink } from "./gateway/proxy-link.js";
 import type { NodeAction, NodeEvent, SendRequest } from "./node-events.js";
 
 export interface MeshNodeOptions {
@@ -32,6 +36,12 @@ export interface MeshNodeOptions {
   startMs: number;
   /** NodeDB capacity (0 = MAX_NUM_NODES). */
   maxNodes: number;
+  /** The MQTT module's settings; undefined or enabled = false: no gateway. */
+  mqtt?: MqttGatewayConfig;
+  /** How the gateway reaches the broker (tests, simulator); default: the phone in proxy mode. */
+  mqttLink?: MqttLink;
+  /** The 2.7 JSON serializer for json_enabled (kept out of the core bundle unless wanted). */
+  mqttJson?: JsonSerializer;
 }
 
 export class MeshNode implements ModuleContext {
@@ -42,6 +52,7 @@ export class MeshNode implements ModuleContext {
   readonly router: Router;
   /** Modules in the order they see packets: traceroute first, because it alters what is relayed. */
   readonly modules: MeshModule[];
+  readonly mqtt: MqttModule | undefined;
   private readonly actions: NodeAction[] = [];
   private readonly startMs: number;
 
@@ -63,6 +74,24 @@ export class MeshNode implements ModuleContext {
     });
     this.modules = [new TraceRouteModule(this.config.nodeNum), new NodeInfoModule(this.config, o.startMs), new PositionModule(this.config, o.startMs), new TelemetryModule(this.config, o.startMs)];
     this.router.handler = { onDecoded: (p: MeshPacketState, now: number) => this.runModules(p, now) };
+    const mc = o.mqtt;
+    if (mc !== undefined && mc.enabled) {
+      const actions = this.actions;
+      const link = o.mqttLink !== undefined ? o.mqttLink : new ProxyLink((message) => actions.push({ type: "client-proxy", message }));
+      const router = this.router;
+      this.mqtt = new MqttModule({
+        config: mc,
+        node: this.config,
+        channels: this.channels,
+        nodes: this.nodes,
+        cipher: o.cipher,
+        link,
+        hooks: { inject: (p, now) => router.receive(p, now), localAck: (id, channel) => router.mqttLocalAck(id, channel) },
+        json: o.mqttJson,
+      });
+      const mqtt = this.mqtt;
+      this.router.uplink = { onSend: (enc, dec, ch, now) => mqtt.onSend(enc, dec, ch, now) };
+    }
   }
 
   get nodeNum(): number {
@@ -74,6 +103,7 @@ export class MeshNode implements ModuleContext {
     else if (ev.type === "channel-busy") this.router.onChannelBusy(ev.busy, now);
     else if (ev.type === "radio-tx-done") this.router.onTxDone(now);
     else if (ev.type === "app-send") this.send(ev.request, now);
+    else if (ev.type === "client-proxy") this.onClientProxy(ev.message.topic || "", ev.message.data, ev.message.text, now);
     this.runDue(now);
   }
 
@@ -87,12 +117,23 @@ export class MeshNode implements ModuleContext {
       const m = this.modules[i].nextDue();
       if (m !== undefined && (t === undefined || m < t)) t = m;
     }
+    const q = this.mqtt === undefined ? undefined : this.mqtt.nextDue();
+    if (q !== undefined && (t === undefined || q < t)) t = q;
     return t;
   }
 
   private runDue(now: number): void {
     for (let i = 0; i < this.modules.length; i++) this.modules[i].runOnce(this, now);
+    if (this.mqtt !== undefined) this.mqtt.runOnce(now);
     this.router.runDue(now);
+  }
+
+  /** A message the phone received from the broker for us (proxy mode): data, or text as UTF-8. */
+  private onClientProxy(topic: string, data: Uint8Array | undefined, text: string | undefined, now: number): void {
+    if (this.mqtt === undefined || !this.mqtt.proxyMode) return;
+    const payload = data !== undefined ? data : text !== undefined ? utf8Encode(text) : undefined;
+    if (payload === undefined) return;
+    this.mqtt.onMessage(topic, payload, now);
   }
 
   /** Runs the modules on a decoded packet; a reply from one of them is sent and suppresses the plain ACK. */

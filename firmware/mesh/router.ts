@@ -63,6 +63,11 @@ export interface ReceiveHandler {
   onDecoded(p: MeshPacketState, now: number): boolean;
 }
 
+/** The MQTT module's view of packets passing through (MQTT::onSend). */
+export interface UplinkHook {
+  onSend(enc: MeshPacketState, dec: MeshPacketState, chIndex: number, now: number): void;
+}
+
 function isBroadcast(to: number): boolean {
   return to === BROADCAST || to === BROADCAST_NO_LORA;
 }
@@ -103,6 +108,7 @@ export class Router {
   /** When the transmit delay (contention window) expires, or undefined when no TX is scheduled. */
   txTimerAt: number | undefined;
   handler: ReceiveHandler | undefined;
+  uplink: UplinkHook | undefined;
 
   private readonly config: NodeConfig;
   private readonly channels: Channels;
@@ -267,6 +273,7 @@ export class Router {
     p.nextHop = this.nextHopFor(p.to, incomingRelay);
     // Relays of packets we decoded are re-encoded and re-encrypted (unknown Data fields are lost,
     // as in the firmware); packets we could not decode go out byte for byte.
+    const channelIndex = p.channel;
     if (own || (p.decoded !== undefined && !p.pkiEncrypted)) {
       const err = this.encode(p, own);
       if (err !== RoutingError.NONE) {
@@ -274,6 +281,13 @@ export class Router {
         if (own) this.refuse(p, err, now);
         return false;
       }
+    }
+    // Router::send hands our own packets to MQTT after encryption (relays are never uplinked here).
+    if (own && this.uplink !== undefined && p.decoded !== undefined) {
+      const dec = copyPacket(p);
+      dec.channel = channelIndex;
+      dec.encrypted = undefined;
+      this.uplink.onSend(copyPacket(p), dec, channelIndex, now);
     }
     const airtime = this.timing.airtimeMs(LORA_HEADER_LEN + (p.encrypted ? p.encrypted.length : 0));
     // ReliableRouter::send: our want_ack packets get 3 tries; relays with a next hop get 2.
@@ -550,7 +564,7 @@ export class Router {
 
   /** Router::handleReceived: decode, update the NodeDB, run modules, route, deliver. */
   private handleReceived(p: MeshPacketState, now: number): void {
-    p.rxTime = 0;
+    const asHeard = this.uplink !== undefined ? copyPacket(p) : undefined;
     const decoded = this.perhapsDecode(p);
     if (decoded) {
       this.updateNodeDb(p, now);
@@ -564,6 +578,19 @@ export class Router {
     const replied = decoded && this.handler !== undefined ? this.handler.onDecoded(p, now) : false;
     this.sniffReceived(p, decoded, replied, now);
     if (decoded && (p.to === this.ourNum || isBroadcast(p.to))) this.actions.push({ type: "deliver", packet: p });
+    if (asHeard !== undefined && this.uplink !== undefined && p.from !== this.ourNum) {
+      if (decoded) this.uplink.onSend(asHeard, p, p.channel, now);
+      else if (asHeard.channel === 0 && !isBroadcast(p.to) && p.to !== this.ourNum) {
+        // An undecodable unicast on channel 0 is probably a PKI DM: uplinked on the PKI topic.
+        asHeard.pkiEncrypted = true;
+        this.uplink.onSend(asHeard, asHeard, 0, now);
+      }
+    }
+  }
+
+  /** An ACK for our own packet `id` that came back through the broker (spec 5.7 step 5). */
+  mqttLocalAck(id: number, channel: number): void {
+    this.localAck(id, channel, TransportMechanism.MQTT);
   }
 
   /** perhapsDecode: PKI first when eligible, then every channel whose hash matches (spec 3.3/3.4). */

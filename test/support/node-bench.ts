@@ -6,9 +6,10 @@ import type { NodeConfig } from "../../firmware/mesh/node-config.js";
 import { SeededRng } from "../../firmware/mesh/rng.js";
 import type { PkiPrimitives } from "../../firmware/crypto/index.js";
 import { MeshNode } from "../../firmware/node.js";
+import type { MeshNodeOptions } from "../../firmware/node.js";
 import type { DeliverAction, NodeAction } from "../../firmware/node-events.js";
 import { DataCodec, decodeLoraFrame, encodeLoraFrame } from "../../firmware/wire/index.js";
-import type { Data, LoraHeader } from "../../firmware/wire/index.js";
+import type { Data, LoraHeader, MqttClientProxyMessage } from "../../firmware/wire/index.js";
 
 export const DEFAULT_KEY = (expandPsk(new Uint8Array([1])) as { key: Uint8Array }).key;
 /** Channel hash of LongFast with the default key. */
@@ -38,21 +39,23 @@ export class NodeBench {
   readonly sent: Sent[] = [];
   readonly delivered: DeliverAction["packet"][] = [];
   readonly logs: string[] = [];
+  readonly toPhone: MqttClientProxyMessage[] = [];
   private txDoneAt: number | undefined;
 
-  constructor(configure?: (c: NodeConfig) => void, num = 0x10, pki?: PkiPrimitives, seed = 7) {
+  constructor(configure?: (c: NodeConfig) => void, num = 0x10, pki?: PkiPrimitives, seed = 7, extra: Partial<MeshNodeOptions> = {}) {
     const c = defaultNodeConfig(num);
     c.nodeInfoBroadcastSecs = 0;
     c.positionBroadcastSecs = 0;
     c.telemetryIntervalSecs = 0;
     configure?.(c);
-    this.node = new MeshNode({ config: c, rng: new SeededRng(seed), cipher: new PortableChannelCipher(), pki, startMs: 0, maxNodes: 0 });
+    this.node = new MeshNode({ config: c, rng: new SeededRng(seed), cipher: new PortableChannelCipher(), pki, startMs: 0, maxNodes: 0, ...extra });
   }
 
   private collect(actions: NodeAction[]): void {
     for (const a of actions) {
       if (a.type === "deliver") this.delivered.push(a.packet);
       else if (a.type === "log") this.logs.push(a.message);
+      else if (a.type === "client-proxy") this.toPhone.push(a.message);
       else {
         const f = decodeLoraFrame(a.frame);
         if (!f.ok) throw new Error("node sent a bad frame: " + f.error.message);

@@ -1,0 +1,123 @@
+// The MQTT module's settings (ModuleConfig.MQTTConfig, spec 1.8 and 5.1) plus meshport's own
+// options from spec section 9 (TLS validation, queue size, backoff, gateway policies).
+
+export interface MapReportSettings {
+  /** 0 → 3600; anything below 3600 is raised to 3600 (NodeDB default_map_publish_interval_secs). */
+  publishIntervalSecs: number;
+  /** 12..15; anything else becomes 14. */
+  positionPrecision: number;
+  shouldReportLocation: boolean;
+}
+
+export interface MqttGatewayConfig {
+  enabled: boolean;
+  /** host, or host:port; "" = the default server. */
+  address: string;
+  username: string;
+  password: string;
+  encryptionEnabled: boolean;
+  jsonEnabled: boolean;
+  tlsEnabled: boolean;
+  /** Certificate validation is on unless this explicit switch is set (the firmware never validates). */
+  tlsInsecure: boolean;
+  root: string;
+  proxyToClientEnabled: boolean;
+  mapReportingEnabled: boolean;
+  mapReportSettings: MapReportSettings;
+  /** Offline queue capacity (MAX_MQTT_QUEUE = 16 in the firmware). */
+  offlineQueueSize: number;
+}
+
+export const DEFAULT_MQTT_HOST = "mqtt.meshtastic.org";
+export const DEFAULT_MQTT_USERNAME = "meshdev";
+export const DEFAULT_MQTT_PASSWORD = "large4cats";
+/** MAX_MQTT_QUEUE */
+export const DEFAULT_OFFLINE_QUEUE_SIZE = 16;
+export const DEFAULT_MAP_INTERVAL_SECS = 3600;
+export const DEFAULT_MAP_PRECISION = 14;
+
+/** Factory defaults (Default.h, installDefaultModuleConfig): disabled, encryption on, root "msh". */
+export function defaultMqttConfig(): MqttGatewayConfig {
+  return {
+    enabled: false,
+    address: "",
+    username: "",
+    password: "",
+    encryptionEnabled: true,
+    jsonEnabled: false,
+    tlsEnabled: false,
+    tlsInsecure: false,
+    root: "msh",
+    proxyToClientEnabled: false,
+    mapReportingEnabled: false,
+    mapReportSettings: { publishIntervalSecs: 0, positionPrecision: 0, shouldReportLocation: false },
+    offlineQueueSize: DEFAULT_OFFLINE_QUEUE_SIZE,
+  };
+}
+
+/** Host part of `address` (before ':'); "" stays "". */
+export function hostOf(address: string): string {
+  const i = address.indexOf(":");
+  return i < 0 ? address : address.substring(0, i);
+}
+
+/** isDefaultServer: empty host or exactly mqtt.meshtastic.org. */
+export function isDefaultServer(address: string): boolean {
+  const h = hostOf(address);
+  return h === "" || h === DEFAULT_MQTT_HOST;
+}
+
+function parseIpv4(h: string): number[] | undefined {
+  const parts = h.split(".");
+  if (parts.length !== 4) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const s = parts[i];
+    if (s.length === 0 || s.length > 3) return undefined;
+    let v = 0;
+    for (let j = 0; j < s.length; j++) {
+      const c = s.charCodeAt(j) - 48;
+      if (c < 0 || c > 9) return undefined;
+      v = v * 10 + c;
+    }
+    if (v > 255) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+/**
+ * isMqttServerAddressPrivate: a literal IPv4 in 10/8, 172.16/12, 192.168/16, 169.254/16,
+ * 100.64/10 or exactly 127.0.0.1. Host names are not private (the firmware re-checks the socket's
+ * remote address after connecting; the driver may pass that address here).
+ */
+export function isPrivateAddress(address: string): boolean {
+  const ip = parseIpv4(hostOf(address));
+  if (ip === undefined) return false;
+  const a = ip[0];
+  const b = ip[1];
+  if (a === 10) return true;
+  if (a === 172 && b >= 16 && b <= 31) return true;
+  if (a === 192 && b === 168) return true;
+  if (a === 169 && b === 254) return true;
+  if (a === 100 && b >= 64 && b <= 127) return true;
+  return a === 127 && b === 0 && ip[2] === 0 && ip[3] === 1;
+}
+
+/** Broker host and port: 1883, or 8883 with TLS; host:port in `address` overrides; "" → the default server. */
+export function brokerEndpoint(c: MqttGatewayConfig): { host: string; port: number } {
+  const host = c.address === "" ? DEFAULT_MQTT_HOST : hostOf(c.address);
+  const i = c.address.indexOf(":");
+  let port = c.tlsEnabled ? 8883 : 1883;
+  if (i >= 0) {
+    const p = parseInt(c.address.substring(i + 1), 10);
+    if (p > 0 && p < 65536) port = p;
+  }
+  return { host, port };
+}
+
+/** Username/password: the configured ones verbatim when an address is set, else the default server's. */
+export function brokerCredentials(c: MqttGatewayConfig): { username: string; password: string } {
+  if (c.address === "") return { username: DEFAULT_MQTT_USERNAME, password: DEFAULT_MQTT_PASSWORD };
+  return { username: c.username, password: c.password };
+}

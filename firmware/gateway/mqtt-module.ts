@@ -1,0 +1,247 @@
+// The MQTT module (src/mqtt/MQTT.cpp) as a sans-IO object: uplink and downlink rules, the offline
+// queue, subscriptions, map reports and optional 2.7 JSON. It talks to the broker through an
+// MqttLink: the MQTT client in direct mode, or the phone in client-proxy mode.
+import type { ChannelCipher } from "../crypto/channel-cipher.js";
+import { PortNum } from "../wire/enums.js";
+import { DataCodec } from "../wire/messages.js";
+import { ChannelRole } from "../wire/enums.js";
+import { utf8Encode } from "../bytes/utf8.js";
+import { nodeIdOf } from "./node-id.js";
+import type { Channels } from "../mesh/channels.js";
+import type { NodeConfig } from "../mesh/node-config.js";
+import type { NodeDb } from "../mesh/node-db.js";
+import { copyPacket } from "../mesh/packet.js";
+import type { MeshPacketState } from "../mesh/packet.js";
+import { downlinkDecision } from "./downlink.js";
+import type { DownlinkDrop } from "./downlink.js";
+import { buildMapReport, mapIntervalMs } from "./map-report.js";
+import { OfflineQueue } from "./offline-queue.js";
+import { isDefaultServer, isPrivateAddress } from "./mqtt-config.js";
+import type { MqttGatewayConfig } from "./mqtt-config.js";
+import { PKI_CHANNEL_ID, TopicKind, downlinkFilter, jsonTopic, parseTopic } from "./topics.js";
+import { uplinkDecision } from "./uplink.js";
+import type { UplinkDrop } from "./uplink.js";
+
+/** How the module reaches the broker. */
+export interface MqttLink {
+  /** True when a publish goes out now (connected, or always in proxy mode). */
+  isConnected(): boolean;
+  /** Publishes (QoS 0, not retained); false when it could not be sent. */
+  publish(topic: string, payload: Uint8Array, now: number): boolean;
+  /** The filters to (re)subscribe with QoS 1 after every connect. */
+  setSubscriptions(filters: string[]): void;
+}
+
+/** What the module asks of the router. */
+export interface MqttRouterHooks {
+  /** A downlinked packet enters the normal receive path (dedup, delivery, LoRa relay). */
+  inject(p: MeshPacketState, now: number): void;
+  /** Our own uplink came back through the broker: an ACK from MQTT for our app. */
+  localAck(id: number, channel: number, now: number): void;
+}
+
+/** A serializer for the 2.7 JSON uplink (firmware/gateway/json-uplink.ts), injected to keep this file small. */
+export type JsonSerializer = (p: MeshPacketState, gatewayNum: number, nodes: NodeDb) => string | undefined;
+
+export interface MqttModuleOptions {
+  config: MqttGatewayConfig;
+  node: NodeConfig;
+  channels: Channels;
+  nodes: NodeDb;
+  cipher: ChannelCipher;
+  link: MqttLink;
+  hooks: MqttRouterHooks;
+  json: JsonSerializer | undefined;
+}
+
+export interface MqttModuleStats {
+  uplinked: number;
+  queued: number;
+  queueDropped: number;
+  downlinked: number;
+  localAcks: number;
+  mapReports: number;
+  jsonPublished: number;
+  uplinkDrops: Record<string, number>;
+  downlinkDrops: Record<string, number>;
+}
+
+/** Retry interval for a map report while we have no position. */
+const NO_POSITION_RETRY_MS = 15000;
+
+export class MqttModule {
+  readonly stats: MqttModuleStats = {
+    uplinked: 0,
+    queued: 0,
+    queueDropped: 0,
+    downlinked: 0,
+    localAcks: 0,
+    mapReports: 0,
+    jsonPublished: 0,
+    uplinkDrops: {},
+    downlinkDrops: {},
+  };
+  readonly queue: OfflineQueue;
+  private readonly o: MqttModuleOptions;
+  private readonly serverIsPrivate: boolean;
+  private readonly serverIsDefault: boolean;
+  private nextMapReportMs = 0;
+  /** Client-proxy mode: the phone carries the MQTT traffic. */
+  readonly proxyMode: boolean;
+  private wasConnected = false;
+
+  constructor(o: MqttModuleOptions) {
+    this.o = o;
+    this.queue = new OfflineQueue(o.config.offlineQueueSize);
+    this.serverIsPrivate = isPrivateAddress(o.config.address);
+    this.serverIsDefault = isDefaultServer(o.config.address);
+    this.proxyMode = o.config.proxyToClientEnabled;
+    o.link.setSubscriptions(this.subscriptions());
+  }
+
+  private root(): string {
+    return this.o.config.root === "" ? "msh" : this.o.config.root;
+  }
+
+  /** MQTT::sendSubscriptions: ROOT/2/e/CH/+ per downlink channel (and json with json_enabled), then PKI. */
+  subscriptions(): string[] {
+    const out: string[] = [];
+    const entries = this.o.channels.entries;
+    let any = false;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      if (!e.downlinkEnabled || e.role === ChannelRole.DISABLED) continue;
+      any = true;
+      out.push(downlinkFilter(this.root(), TopicKind.Encrypted, e.name));
+      if (this.o.config.jsonEnabled) out.push(downlinkFilter(this.root(), TopicKind.Json, e.name));
+    }
+    if (any) out.push(downlinkFilter(this.root(), TopicKind.Encrypted, PKI_CHANNEL_ID));
+    return out;
+  }
+
+  private count(table: Record<string, number>, reason: UplinkDrop | DownlinkDrop): void {
+    table[reason] = (table[reason] || 0) + 1;
+  }
+
+  private publishOrQueue(topic: string, payload: Uint8Array, now: number): boolean {
+    if (this.o.link.isConnected() && this.o.link.publish(topic, payload, now)) return true;
+    const before = this.queue.droppedOldest;
+    this.queue.push({ topic, payload });
+    this.stats.queued++;
+    this.stats.queueDropped += this.queue.droppedOldest - before;
+    return false;
+  }
+
+  /**
+   * The router hook for a packet we sent (`enc` after encryption, `dec` before) or received (`enc`
+   * as heard, `dec` decoded — or the same undecoded packet).
+   */
+  onSend(enc: MeshPacketState, dec: MeshPacketState, chIndex: number, now: number): void {
+    const c = this.o.config;
+    let e = enc;
+    const d = dec.decoded;
+    // Traceroutes are uplinked re-encrypted from the decoded packet, so they include this hop.
+    if (c.encryptionEnabled && d !== undefined && d.portnum === PortNum.TRACEROUTE_APP && dec.from !== this.o.node.nodeNum && !enc.pkiEncrypted) {
+      const ch = this.o.channels.get(chIndex);
+      if (ch !== undefined && ch.key !== null) {
+        e = copyPacket(enc);
+        e.encrypted = this.o.cipher.ctr(ch.key, enc.id, enc.from, DataCodec.encode(d));
+      }
+    }
+    const r = uplinkDecision(e, dec, chIndex, {
+      channels: this.o.channels,
+      ourNum: this.o.node.nodeNum,
+      root: this.root(),
+      encryptionEnabled: c.encryptionEnabled,
+      serverIsPrivate: this.serverIsPrivate,
+      serverIsDefault: this.serverIsDefault,
+    });
+    if (!r.publish) {
+      this.count(this.stats.uplinkDrops, r.reason);
+      return;
+    }
+    this.stats.uplinked++;
+    const sent = this.publishOrQueue(r.topic, r.envelope, now);
+    if (sent && c.jsonEnabled && this.o.json !== undefined && d !== undefined) this.publishJson(dec, r.channelId, now);
+  }
+
+  private publishJson(dec: MeshPacketState, channelId: string, now: number): void {
+    const s = this.o.json === undefined ? undefined : this.o.json(dec, this.o.node.nodeNum, this.o.nodes);
+    if (s === undefined) return;
+    if (this.o.link.publish(jsonTopic(this.root(), channelId, nodeIdOf(this.o.node.nodeNum)), utf8Encode(s), now)) this.stats.jsonPublished++;
+  }
+
+  /** A message from the broker (or from the phone in proxy mode). */
+  onMessage(topic: string, payload: Uint8Array, now: number): void {
+    const t = parseTopic(topic);
+    if (t !== undefined && t.kind === TopicKind.Json) return;
+    const r = downlinkDecision(payload, {
+      channels: this.o.channels,
+      nodes: this.o.nodes,
+      cipher: this.o.cipher,
+      ourNum: this.o.node.nodeNum,
+      encryptionEnabled: this.o.config.encryptionEnabled,
+    });
+    if (r.kind === "drop") this.count(this.stats.downlinkDrops, r.reason);
+    else if (r.kind === "local-ack") {
+      this.stats.localAcks++;
+      this.o.hooks.localAck(r.id, r.channel, now);
+    } else {
+      this.stats.downlinked++;
+      this.o.hooks.inject(r.packet, now);
+    }
+  }
+
+  /** Periodic work: drain the queue after a (re)connect and send map reports. */
+  runOnce(now: number): void {
+    const connected = this.o.link.isConnected();
+    if (connected && !this.wasConnected) this.drain(now);
+    this.wasConnected = connected;
+    this.perhapsReportToMap(now);
+  }
+
+  /** Sends everything queued while offline (the firmware sends one entry per reconnect; we send all). */
+  drain(now: number): void {
+    for (;;) {
+      const e = this.queue.shift();
+      if (e === undefined) return;
+      if (!this.o.link.publish(e.topic, e.payload, now)) {
+        this.queue.unshift(e);
+        return;
+      }
+    }
+  }
+
+  private perhapsReportToMap(now: number): void {
+    const c = this.o.config;
+    if (!c.mapReportingEnabled || !c.mapReportSettings.shouldReportLocation || !this.o.link.isConnected()) return;
+    if (now < this.nextMapReportMs) return;
+    const r = buildMapReport(this.o.node, this.o.channels, this.o.nodes, c.mapReportSettings, this.hasDefaultChannel(), this.root(), now);
+    if (r === undefined) {
+      // No position yet: try again later (the firmware warns at most every 15 s).
+      this.nextMapReportMs = now + NO_POSITION_RETRY_MS;
+      return;
+    }
+    if (this.o.link.publish(r.topic, r.envelope, now)) {
+      this.stats.mapReports++;
+      this.nextMapReportMs = now + mapIntervalMs(c.mapReportSettings);
+    }
+  }
+
+  /** Channels::hasDefaultChannel, simplified to the preset/default-key test. */
+  private hasDefaultChannel(): boolean {
+    const entries = this.o.channels.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const psk = this.o.node.channels[i] === undefined ? undefined : this.o.node.channels[i].psk;
+      if (this.o.node.usePreset && psk !== undefined && psk.length === 1 && psk[0] === 1 && this.o.node.channels[i].name === "") return true;
+    }
+    return false;
+  }
+
+  /** When runOnce next has something to do (a map report while connected), or undefined. */
+  nextDue(): number | undefined {
+    const c = this.o.config;
+    if (!c.mapReportingEnabled || !c.mapReportSettings.shouldReportLocation || !this.o.link.isConnected()) return undefined;
+    return this.nextMapReportMs;
+  }
+}
