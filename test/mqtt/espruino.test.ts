@@ -1,0 +1,85 @@
+// The MQTT codec and client as a board would get them: bundled by esbuild with the Espruino feature
+// gates, run in a V8 sandbox without the globals Espruino lacks (as test/espruino/core-bundle.test.ts
+// does for the mesh core): connect, subscribe, a QoS 1 delivery answered by PUBACK, a fragmented
+// stream, keepalive, and a typed parse error.
+import { runInNewContext } from "node:vm";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const ENTRY = `
+export * from "./firmware/mqtt/index.js";
+export { SeededRng } from "./firmware/mesh/rng.js";
+`;
+
+const UNSUPPORTED = ["destructuring", "default-argument", "rest-argument", "array-spread", "generator", "async-await", "async-generator", "for-await", "bigint"];
+
+const STRIP_GLOBALS = `
+for (const name of ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "BigInt", "Proxy", "Reflect", "TextEncoder", "TextDecoder"]) delete globalThis[name];
+delete Math.imul; delete Math.trunc; delete Math.clz32; delete Math.log2;
+delete Array.from; delete Array.of; delete Number.isInteger; delete Number.isNaN; delete Object.freeze;
+const plainSlice = [].slice;
+for (const T of [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array])
+  T.prototype.slice = function (a, b) { return plainSlice.call(this, a, b); };
+`;
+
+const SCENARIO = `
+const m = mqtt;
+const c = new m.MqttClient({ host: "broker", port: 1883, tls: false, clientId: "!0000abcd", username: "u", password: "p" }, new m.SeededRng(5));
+c.subscribe(["msh/US/2/e/LongFast/+"], 0);
+c.start(0);
+c.onSocketOpened(10);
+const written = [];
+function drain() {
+  const acts = c.takeActions();
+  for (let i = 0; i < acts.length; i++) {
+    if (acts[i].type === "socket-write") {
+      const r = m.decodeMqttPacket(acts[i].bytes);
+      written.push(r.ok ? r.value.type : r.error.code);
+    }
+    if (acts[i].type === "deliver") delivered.push(acts[i].topic + "=" + acts[i].payload.length);
+  }
+}
+const delivered = [];
+drain();
+const connack = m.encodeMqttPacket({ type: "connack", sessionPresent: false, returnCode: 0 });
+const pub = m.encodeMqttPacket({ type: "publish", topic: "msh/US/2/e/LongFast/!1", payload: new Uint8Array(300), qos: 1, retain: false, dup: false, packetId: 9 });
+const stream = new Uint8Array(connack.length + pub.length);
+stream.set(connack, 0);
+stream.set(pub, connack.length);
+for (let i = 0; i < stream.length; i += 7) c.onSocketData(stream.subarray(i, i + 7), 20);
+drain();
+c.tick(15020);
+drain();
+const p = new m.MqttParser();
+const bad = p.push(new Uint8Array([0x30, 0x05, 0x00, 0x03, 0x61, 0x2f, 0x2b]));
+result = { state: c.state, written: written.join(","), delivered: delivered.join(","), badCode: bad.error.code, topic: m.decodeMqttPacket(m.encodeMqttPacket({ type: "publish", topic: "é/日", payload: new Uint8Array(0), qos: 0, retain: false, dup: false })).value.topic };
+`;
+
+describe("MQTT under Espruino constraints", () => {
+  it("bundles with the Espruino gates and runs without Map/Set/Symbol/TextEncoder/Math.imul", async () => {
+    const supported: Record<string, boolean> = {};
+    for (const f of UNSUPPORTED) supported[f] = false;
+    const r = await build({
+      stdin: { contents: ENTRY, resolveDir: process.cwd(), sourcefile: "mqtt-entry.ts", loader: "ts" },
+      bundle: true,
+      write: false,
+      format: "iife",
+      globalName: "mqtt",
+      platform: "neutral",
+      target: "es2015",
+      charset: "ascii",
+      minify: true,
+      supported,
+      logLevel: "silent",
+    });
+    const sandbox: Record<string, unknown> = {};
+    runInNewContext(STRIP_GLOBALS + r.outputFiles[0].text + SCENARIO, sandbox, { timeout: 10_000 });
+    expect(sandbox.result).toEqual({
+      state: "connected",
+      written: "connect,subscribe,puback,pingreq",
+      delivered: "msh/US/2/e/LongFast/!1=300",
+      badCode: "BAD_TOPIC",
+      topic: "é/日",
+    });
+  });
+});
