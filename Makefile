@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPX := npx --no-install
 STAMP := node_modules/.meshport-installed
 
-.PHONY: setup build check lint typecheck test generate sim bench clean
+.PHONY: setup build check lint typecheck test generate sim bench clean debian-test-deps
 
 setup: $(STAMP)
 
@@ -28,8 +28,12 @@ build: check
 generate: setup
 	$(NPX) buf generate
 
+# Debian packages the integration tests use (mosquitto); installed when we are root with apt-get.
+debian-test-deps:
+	@bash scripts/ensure-debian-packages.sh
+
 # Vitest prints its totals; VITEST_ARGS passes extra options (CI adds a JSON report).
-test: check
+test: check debian-test-deps
 	$(NPX) vitest run $(VITEST_ARGS)
 
 # Until the simulator lands, the main job decodes the sample envelope (see README).

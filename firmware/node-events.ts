@@ -55,7 +55,34 @@ export interface ClientProxyEvent {
   message: MqttClientProxyMessage;
 }
 
-export type NodeEvent = RadioRxEvent | ChannelBusyEvent | RadioTxDoneEvent | TickEvent | AppSendEvent | ClientProxyEvent;
+/** The driver's TCP/TLS connection to the broker opened. */
+export interface SocketOpenedEvent {
+  type: "socket-opened";
+  /** Remote IPv4/IPv6 address, so a host name that resolves to a private address counts as private. */
+  remoteAddress: string;
+}
+
+export interface SocketDataEvent {
+  type: "socket-data";
+  bytes: Uint8Array;
+}
+
+/** The connection closed or failed to open; `reason` is one line for logs and the CLI. */
+export interface SocketClosedEvent {
+  type: "socket-closed";
+  reason: string;
+}
+
+export type NodeEvent =
+  | RadioRxEvent
+  | ChannelBusyEvent
+  | RadioTxDoneEvent
+  | TickEvent
+  | AppSendEvent
+  | ClientProxyEvent
+  | SocketOpenedEvent
+  | SocketDataEvent
+  | SocketClosedEvent;
 
 export interface RadioTxAction {
   type: "radio-tx";
@@ -81,7 +108,25 @@ export interface ClientProxyAction {
   message: MqttClientProxyMessage;
 }
 
-export type NodeAction = RadioTxAction | DeliverAction | LogAction | ClientProxyAction;
+export interface SocketOpenAction {
+  type: "socket-open";
+  host: string;
+  port: number;
+  tls: boolean;
+  /** Skip certificate validation (only with the explicit insecure switch). */
+  tlsInsecure: boolean;
+}
+
+export interface SocketWriteAction {
+  type: "socket-write";
+  bytes: Uint8Array;
+}
+
+export interface SocketCloseAction {
+  type: "socket-close";
+}
+
+export type NodeAction = RadioTxAction | DeliverAction | LogAction | ClientProxyAction | SocketOpenAction | SocketWriteAction | SocketCloseAction;
 
 /** A SendRequest with every optional field at its default. */
 export function sendRequest(to: number, portnum: number, payload: Uint8Array, channel: number): SendRequest {

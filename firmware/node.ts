@@ -24,6 +24,10 @@ import { MqttModule } from "./gateway/mqtt-module.js";
 import type { JsonSerializer, MqttLink } from "./gateway/mqtt-module.js";
 import type { MqttGatewayConfig } from "./gateway/mqtt-config.js";
 import { ProxyLink } from "./gateway/proxy-link.js";
+import { ClientLink } from "./gateway/client-link.js";
+import { brokerCredentials, brokerEndpoint } from "./gateway/mqtt-config.js";
+import { nodeIdOf } from "./gateway/node-id.js";
+import { MqttClient } from "./mqtt/client.js";
 import type { NodeAction, NodeEvent, SendRequest } from "./node-events.js";
 
 export interface MeshNodeOptions {
@@ -53,6 +57,9 @@ export class MeshNode implements ModuleContext {
   /** Modules in the order they see packets: traceroute first, because it alters what is relayed. */
   readonly modules: MeshModule[];
   readonly mqtt: MqttModule | undefined;
+  /** Our MQTT client in direct mode (undefined in proxy mode, with an injected link, or without a gateway). */
+  readonly mqttClient: MqttClient | undefined;
+  private readonly mqttConfig: MqttGatewayConfig | undefined;
   private readonly actions: NodeAction[] = [];
   private readonly startMs: number;
 
@@ -75,9 +82,21 @@ export class MeshNode implements ModuleContext {
     this.modules = [new TraceRouteModule(this.config.nodeNum), new NodeInfoModule(this.config, o.startMs), new PositionModule(this.config, o.startMs), new TelemetryModule(this.config, o.startMs)];
     this.router.handler = { onDecoded: (p: MeshPacketState, now: number) => this.runModules(p, now) };
     const mc = o.mqtt;
+    this.mqttConfig = mc;
     if (mc !== undefined && mc.enabled) {
       const actions = this.actions;
-      const link = o.mqttLink !== undefined ? o.mqttLink : new ProxyLink((message) => actions.push({ type: "client-proxy", message }));
+      let link: MqttLink;
+      if (o.mqttLink !== undefined) link = o.mqttLink;
+      else if (mc.proxyToClientEnabled) link = new ProxyLink((message) => actions.push({ type: "client-proxy", message }));
+      else {
+        const ep = brokerEndpoint(mc);
+        const cred = brokerCredentials(mc);
+        this.mqttClient = new MqttClient(
+          { host: ep.host, port: ep.port, tls: mc.tlsEnabled, clientId: nodeIdOf(this.config.nodeNum), username: cred.username, password: cred.password },
+          o.rng,
+        );
+        link = new ClientLink(this.mqttClient);
+      }
       const router = this.router;
       this.mqtt = new MqttModule({
         config: mc,
@@ -86,11 +105,41 @@ export class MeshNode implements ModuleContext {
         nodes: this.nodes,
         cipher: o.cipher,
         link,
-        hooks: { inject: (p, now) => router.receive(p, now), localAck: (id, channel) => router.mqttLocalAck(id, channel) },
+        hooks: {
+          inject: (p, now) => router.receive(p, now),
+          localAck: (id, channel) => router.mqttLocalAck(id, channel),
+          sendFromGateway: (req, now) => {
+            const r = sendRequest(req.to, req.portnum, req.payload, req.channel);
+            if (req.hopLimit !== undefined) r.hopLimit = req.hopLimit;
+            this.send(r, now);
+          },
+        },
         json: o.mqttJson,
       });
       const mqtt = this.mqtt;
       this.router.uplink = { onSend: (enc, dec, ch, now) => mqtt.onSend(enc, dec, ch, now) };
+      if (this.mqttClient !== undefined) {
+        this.mqttClient.start(o.startMs);
+        this.pumpMqttClient(o.startMs);
+      }
+    }
+  }
+
+  /** Turns the MQTT client's actions into node actions and hands deliveries to the MQTT module. */
+  private pumpMqttClient(now: number): void {
+    const client = this.mqttClient;
+    const mqtt = this.mqtt;
+    if (client === undefined || mqtt === undefined) return;
+    const acts = client.takeActions();
+    for (let i = 0; i < acts.length; i++) {
+      const a = acts[i];
+      if (a.type === "socket-open")
+        this.actions.push({ type: "socket-open", host: a.host, port: a.port, tls: a.tls, tlsInsecure: this.mqttConfig !== undefined && this.mqttConfig.tlsInsecure });
+      else if (a.type === "socket-write" || a.type === "socket-close") this.actions.push(a);
+      else if (a.type === "deliver") mqtt.onMessage(a.topic, a.payload, now);
+      else if (a.type === "connected") mqtt.runOnce(now);
+      else if (a.type === "disconnected" || a.type === "connect-failed") this.actions.push({ type: "log", message: "mqtt: " + a.reason + ": " + a.detail });
+      else if (a.type === "log") this.actions.push({ type: "log", message: "mqtt: " + a.message });
     }
   }
 
@@ -104,7 +153,17 @@ export class MeshNode implements ModuleContext {
     else if (ev.type === "radio-tx-done") this.router.onTxDone(now);
     else if (ev.type === "app-send") this.send(ev.request, now);
     else if (ev.type === "client-proxy") this.onClientProxy(ev.message.topic || "", ev.message.data, ev.message.text, now);
+    else if (this.mqttClient !== undefined) {
+      if (ev.type === "socket-opened") {
+        if (this.mqtt !== undefined) this.mqtt.setRemoteAddress(ev.remoteAddress);
+        this.mqttClient.onSocketOpened(now);
+      } else if (ev.type === "socket-data") this.mqttClient.onSocketData(ev.bytes, now);
+      else if (ev.type === "socket-closed") this.mqttClient.onSocketClosed(ev.reason, now);
+    }
+    if (this.mqttClient !== undefined) this.mqttClient.tick(now);
+    this.pumpMqttClient(now);
     this.runDue(now);
+    this.pumpMqttClient(now);
   }
 
   takeActions(): NodeAction[] {
@@ -119,6 +178,8 @@ export class MeshNode implements ModuleContext {
     }
     const q = this.mqtt === undefined ? undefined : this.mqtt.nextDue();
     if (q !== undefined && (t === undefined || q < t)) t = q;
+    const c = this.mqttClient === undefined ? undefined : this.mqttClient.nextDeadline();
+    if (c !== undefined && (t === undefined || c < t)) t = c;
     return t;
   }
 

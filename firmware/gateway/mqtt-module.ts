@@ -5,7 +5,6 @@ import type { ChannelCipher } from "../crypto/channel-cipher.js";
 import { PortNum } from "../wire/enums.js";
 import { DataCodec } from "../wire/messages.js";
 import { ChannelRole } from "../wire/enums.js";
-import { utf8Encode } from "../bytes/utf8.js";
 import { nodeIdOf } from "./node-id.js";
 import type { Channels } from "../mesh/channels.js";
 import type { NodeConfig } from "../mesh/node-config.js";
@@ -13,6 +12,8 @@ import type { NodeDb } from "../mesh/node-db.js";
 import { copyPacket } from "../mesh/packet.js";
 import type { MeshPacketState } from "../mesh/packet.js";
 import { downlinkDecision } from "./downlink.js";
+import { jsonDownlinkAllowed, parseJsonDownlink } from "./json-downlink.js";
+import type { JsonSendRequest } from "./json-downlink.js";
 import type { DownlinkDrop } from "./downlink.js";
 import { buildMapReport, mapIntervalMs } from "./map-report.js";
 import { OfflineQueue } from "./offline-queue.js";
@@ -38,10 +39,15 @@ export interface MqttRouterHooks {
   inject(p: MeshPacketState, now: number): void;
   /** Our own uplink came back through the broker: an ACK from MQTT for our app. */
   localAck(id: number, channel: number, now: number): void;
+  /** A JSON downlink (sendtext / sendposition) becomes a packet from the gateway itself. */
+  sendFromGateway(req: JsonSendRequest, now: number): void;
 }
 
-/** A serializer for the 2.7 JSON uplink (firmware/gateway/json-uplink.ts), injected to keep this file small. */
-export type JsonSerializer = (p: MeshPacketState, gatewayNum: number, nodes: NodeDb) => string | undefined;
+/**
+ * The 2.7 JSON serializer (serializeJsonUplinkBytes in json-uplink.ts), injected so that board
+ * builds without json_enabled do not carry it.
+ */
+export type JsonSerializer = (p: MeshPacketState, gatewayNum: number, nodes: NodeDb) => Uint8Array | undefined;
 
 export interface MqttModuleOptions {
   config: MqttGatewayConfig;
@@ -83,7 +89,7 @@ export class MqttModule {
   };
   readonly queue: OfflineQueue;
   private readonly o: MqttModuleOptions;
-  private readonly serverIsPrivate: boolean;
+  private serverIsPrivate: boolean;
   private readonly serverIsDefault: boolean;
   private nextMapReportMs = 0;
   /** Client-proxy mode: the phone carries the MQTT traffic. */
@@ -103,6 +109,15 @@ export class MqttModule {
     return this.o.config.root === "" ? "msh" : this.o.config.root;
   }
 
+  /**
+   * The firmware re-evaluates "private broker" from the socket's remote address after connecting,
+   * so a host name that resolves to a private address counts as private.
+   */
+  setRemoteAddress(ip: string): void {
+    const v4 = ip.indexOf("::ffff:") === 0 ? ip.substring(7) : ip;
+    this.serverIsPrivate = isPrivateAddress(this.o.config.address) || isPrivateAddress(v4);
+  }
+
   /** MQTT::sendSubscriptions: ROOT/2/e/CH/+ per downlink channel (and json with json_enabled), then PKI. */
   subscriptions(): string[] {
     const out: string[] = [];
@@ -119,7 +134,7 @@ export class MqttModule {
     return out;
   }
 
-  private count(table: Record<string, number>, reason: UplinkDrop | DownlinkDrop): void {
+  private count(table: Record<string, number>, reason: UplinkDrop | DownlinkDrop | string): void {
     table[reason] = (table[reason] || 0) + 1;
   }
 
@@ -166,15 +181,18 @@ export class MqttModule {
   }
 
   private publishJson(dec: MeshPacketState, channelId: string, now: number): void {
-    const s = this.o.json === undefined ? undefined : this.o.json(dec, this.o.node.nodeNum, this.o.nodes);
-    if (s === undefined) return;
-    if (this.o.link.publish(jsonTopic(this.root(), channelId, nodeIdOf(this.o.node.nodeNum)), utf8Encode(s), now)) this.stats.jsonPublished++;
+    const bytes = this.o.json === undefined ? undefined : this.o.json(dec, this.o.node.nodeNum, this.o.nodes);
+    if (bytes === undefined) return;
+    if (this.o.link.publish(jsonTopic(this.root(), channelId, nodeIdOf(this.o.node.nodeNum)), bytes, now)) this.stats.jsonPublished++;
   }
 
   /** A message from the broker (or from the phone in proxy mode). */
   onMessage(topic: string, payload: Uint8Array, now: number): void {
     const t = parseTopic(topic);
-    if (t !== undefined && t.kind === TopicKind.Json) return;
+    if (t !== undefined && t.kind === TopicKind.Json) {
+      this.onJsonMessage(t.channelId, payload, now);
+      return;
+    }
     const r = downlinkDecision(payload, {
       channels: this.o.channels,
       nodes: this.o.nodes,
@@ -190,6 +208,22 @@ export class MqttModule {
       this.stats.downlinked++;
       this.o.hooks.inject(r.packet, now);
     }
+  }
+
+  /** onReceiveJson (2.7, spec 5.11): sendtext/sendposition on a downlink channel named mqtt*. */
+  private onJsonMessage(channelSegment: string, payload: Uint8Array, now: number): void {
+    if (!this.o.config.jsonEnabled) return;
+    if (!jsonDownlinkAllowed(channelSegment, this.o.channels)) {
+      this.count(this.stats.downlinkDrops, "json-channel-not-allowed");
+      return;
+    }
+    const r = parseJsonDownlink(payload, this.o.node.nodeNum, this.o.channels.entries.length);
+    if (!r.ok) {
+      this.count(this.stats.downlinkDrops, "json-" + r.code);
+      return;
+    }
+    this.stats.downlinked++;
+    this.o.hooks.sendFromGateway(r.request, now);
   }
 
   /** Periodic work: drain the queue after a (re)connect and send map reports. */

@@ -9,6 +9,7 @@ import { decodeEnvelope, encodeEnvelope } from "../../firmware/gateway/index.js"
 import { BROADCAST } from "../../firmware/mesh/packet.js";
 import type { NodeConfig } from "../../firmware/mesh/node-config.js";
 import { DataCodec, MapReportCodec, PortNum, RoutingCodec, ServiceEnvelopeCodec } from "../../firmware/wire/index.js";
+import { serializeJsonUplinkBytes } from "../../firmware/gateway/json-uplink.js";
 import { DEFAULT_KEY, NodeBench, frameOf, header } from "../support/node-bench.js";
 
 const US = 0x10;
@@ -281,5 +282,51 @@ describe("client proxy mode", () => {
     const env = encodeEnvelope({ from: 0x66, to: BROADCAST, id: 77, channel: 8, encrypted: cipher.ctr(DEFAULT_KEY, 77, 0x66, data), hopLimit: 1, hopStart: 3 }, "LongFast", 0x66);
     b.act((n, now) => n.handle({ type: "client-proxy", message: { topic: "msh/2/e/LongFast/!00000066", data: env } }, now));
     expect(b.delivered.map((p) => new TextDecoder().decode(p.decoded?.payload))).toContain("to phone");
+  });
+});
+
+describe("JSON (firmware 2.7, json_enabled)", () => {
+  it("uplinks the firmware's JSON text to ROOT/2/json/CHANNEL/!gateway after the protobuf envelope", () => {
+    const link = new RecordingLink();
+    const m = defaultMqttConfig();
+    m.enabled = true;
+    m.address = "10.0.0.5";
+    m.root = "msh/US";
+    m.jsonEnabled = true;
+    const b = new NodeBench((c) => (c.channels[0].uplinkEnabled = true), US, undefined, 7, { mqtt: m, mqttLink: link, mqttJson: serializeJsonUplinkBytes });
+    let id = 0;
+    b.act((n, now) => (id = n.sendText(BROADCAST, "up/down", 0, false, now)));
+    expect(link.published.map((p) => p.topic)).toEqual(["msh/US/2/e/LongFast/!00000010", "msh/US/2/json/LongFast/!00000010"]);
+    expect(new TextDecoder().decode(link.published[1].payload)).toBe(
+      `{"channel":0,"from":16,"hop_start":3,"hops_away":0,"id":${id},"payload":{"text":"up\\/down"},"sender":"!00000010","timestamp":0,"to":4294967295,"type":"text"}`,
+    );
+  });
+
+  it("a sendtext downlink on a channel named mqtt is sent by the gateway", () => {
+    const link = new RecordingLink();
+    const m = defaultMqttConfig();
+    m.enabled = true;
+    m.jsonEnabled = true;
+    const b = new NodeBench(
+      (c) => {
+        c.channels[0].downlinkEnabled = true;
+        c.channels.push({ role: 2, name: "mqtt", psk: new Uint8Array([1]), uplinkEnabled: false, downlinkEnabled: true, positionPrecision: 0 });
+      },
+      US,
+      undefined,
+      7,
+      { mqtt: m, mqttLink: link, mqttJson: serializeJsonUplinkBytes },
+    );
+    expect(link.subscriptions).toContain("msh/2/json/mqtt/+");
+    const body = new TextEncoder().encode(JSON.stringify({ from: US, type: "sendtext", payload: "hello json", channel: 0 }));
+    b.act((n, now) => n.mqtt?.onMessage("msh/2/json/mqtt/!00000010", body, now));
+    b.advance(30_000);
+    expect(b.sent.map((s) => new TextDecoder().decode(s.data?.payload))).toEqual(["hello json"]);
+    // From another node number, or on a channel not named mqtt, nothing is sent.
+    b.act((n, now) => n.mqtt?.onMessage("msh/2/json/mqtt/!00000010", new TextEncoder().encode(JSON.stringify({ from: 5, type: "sendtext", payload: "x" })), now));
+    b.act((n, now) => n.mqtt?.onMessage("msh/2/json/LongFast/!00000010", body, now));
+    b.advance(30_000);
+    expect(b.sent).toHaveLength(1);
+    expect(b.node.mqtt?.stats.downlinkDrops).toMatchObject({ "json-NOT_FROM_US": 1, "json-channel-not-allowed": 1 });
   });
 });

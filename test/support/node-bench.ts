@@ -56,7 +56,7 @@ export class NodeBench {
       if (a.type === "deliver") this.delivered.push(a.packet);
       else if (a.type === "log") this.logs.push(a.message);
       else if (a.type === "client-proxy") this.toPhone.push(a.message);
-      else {
+      else if (a.type === "radio-tx") {
         const f = decodeLoraFrame(a.frame);
         if (!f.ok) throw new Error("node sent a bad frame: " + f.error.message);
         const key = DEFAULT_KEY;
