@@ -542,10 +542,17 @@ export class Router {
 
   /** A copy with more hops left than the one we queued replaces it (perhapsHandleUpgradedPacket). */
   private handleUpgrade(p: MeshPacketState, now: number): void {
-    if (!this.isRebroadcaster()) return;
+    if (!this.isRebroadcaster() || p.hopLimit === 0) return;
     const queued = this.queue.removeLowerHopLimit(p.from, p.id, p.hopLimit);
-    if (queued === undefined) return;
-    this.handleReceived(p, now);
+    if (queued === undefined) {
+      this.perhapsCancelDupe(p, now);
+      return;
+    }
+    // The queued copy is already encoded and encrypted; only its hop limit changes. The packet is
+    // not handed to the modules or the app again.
+    queued.hopLimit = this.shouldDecrementHopLimit(p) ? p.hopLimit - 1 : p.hopLimit;
+    this.history.recordSent(queued, now);
+    this.enqueue(queued, now);
   }
 
   /** perhapsCancelDupe (spec 6.7): cancel our queued relay, or move it late, by role. */

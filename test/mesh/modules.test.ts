@@ -157,6 +157,8 @@ describe("reliable relays and upgrades", () => {
     expect(b.node.router.queue.find(0x99, 0x1234)?.hopLimit).toBe(1);
     b.advance(30_000);
     expect(b.sentOf(0x99, 0x1234).map((s) => s.header.hopLimit)).toEqual([1]);
+    // Handled (and delivered) once, not again for the upgrade.
+    expect(b.delivered.filter((p) => p.id === 0x1234)).toHaveLength(1);
   });
 });
 
