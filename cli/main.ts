@@ -2,12 +2,14 @@
 // usage mistakes print the usage, anything unexpected prints one line, both exit 2.
 import { BENCH_USAGE, runBench } from "./bench.js";
 import { DECODE_USAGE, runDecode } from "./decode.js";
+import { LISTEN_USAGE, runListen } from "./listen.js";
 import { UsageError } from "./usage-error.js";
 
 const USAGE = `usage: meshport <command> [options]
 
 commands:
   decode   decode (and decrypt) a ServiceEnvelope or LoRa frame; see meshport decode --help
+  listen   subscribe to a broker and print every packet as JSON; see meshport listen --help
   bench    run the benchmark suites side by side; see meshport bench --help
   help     show this text`;
 
@@ -19,6 +21,7 @@ interface Command {
 const commands: Record<string, Command> = {
   decode: { usage: DECODE_USAGE, run: (argv) => runDecode(argv, process.stdout, process.stderr, process.stdin) },
   bench: { usage: BENCH_USAGE, run: (argv) => runBench(argv, process.stdout, process.stderr) },
+  listen: { usage: LISTEN_USAGE, run: (argv) => runListen(argv, process.stdout, process.stderr) },
 };
 
 export async function main(argv: string[]): Promise<number> {

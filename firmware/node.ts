@@ -130,16 +130,18 @@ export class MeshNode implements ModuleContext {
     const client = this.mqttClient;
     const mqtt = this.mqtt;
     if (client === undefined || mqtt === undefined) return;
-    const acts = client.takeActions();
-    for (let i = 0; i < acts.length; i++) {
-      const a = acts[i];
-      if (a.type === "socket-open")
-        this.actions.push({ type: "socket-open", host: a.host, port: a.port, tls: a.tls, tlsInsecure: this.mqttConfig !== undefined && this.mqttConfig.tlsInsecure });
-      else if (a.type === "socket-write" || a.type === "socket-close") this.actions.push(a);
-      else if (a.type === "deliver") mqtt.onMessage(a.topic, a.payload, now);
-      else if (a.type === "connected") mqtt.runOnce(now);
-      else if (a.type === "disconnected" || a.type === "connect-failed") this.actions.push({ type: "log", message: "mqtt: " + a.reason + ": " + a.detail });
-      else if (a.type === "log") this.actions.push({ type: "log", message: "mqtt: " + a.message });
+    // A delivery can make the module publish, which queues more client actions: drain until empty.
+    for (let acts = client.takeActions(); acts.length > 0; acts = client.takeActions()) {
+      for (let i = 0; i < acts.length; i++) {
+        const a = acts[i];
+        if (a.type === "socket-open")
+          this.actions.push({ type: "socket-open", host: a.host, port: a.port, tls: a.tls, tlsInsecure: this.mqttConfig !== undefined && this.mqttConfig.tlsInsecure });
+        else if (a.type === "socket-write" || a.type === "socket-close") this.actions.push(a);
+        else if (a.type === "deliver") mqtt.onMessage(a.topic, a.payload, now);
+        else if (a.type === "connected") mqtt.runOnce(now);
+        else if (a.type === "disconnected" || a.type === "connect-failed") this.actions.push({ type: "log", message: "mqtt: " + a.reason + ": " + a.detail });
+        else if (a.type === "log") this.actions.push({ type: "log", message: "mqtt: " + a.message });
+      }
     }
   }
 

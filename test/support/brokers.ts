@@ -10,6 +10,8 @@ import { Aedes } from "aedes";
 export interface TestBroker {
   name: string;
   port: number;
+  /** aedes only: collects every message published under `filter`. */
+  collect?: (filter: string) => { topic: string; payload: Buffer }[];
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   restart(): Promise<void>;
@@ -70,7 +72,19 @@ export async function startAedes(): Promise<TestBroker> {
     server = undefined;
   };
   await up();
-  return { name: "aedes", port, stop: down, restart: up };
+  const collect = (filter: string) => {
+    const got: { topic: string; payload: Buffer }[] = [];
+    broker?.subscribe(
+      filter,
+      (packet, cb) => {
+        got.push({ topic: packet.topic, payload: Buffer.from(packet.payload as Buffer) });
+        cb();
+      },
+      () => {},
+    );
+    return got;
+  };
+  return { name: "aedes", port, stop: down, restart: up, collect };
 }
 
 export async function startMosquitto(): Promise<TestBroker> {
