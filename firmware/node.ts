@@ -92,7 +92,16 @@ export class MeshNode implements ModuleContext {
         const ep = brokerEndpoint(mc);
         const cred = brokerCredentials(mc);
         this.mqttClient = new MqttClient(
-          { host: ep.host, port: ep.port, tls: mc.tlsEnabled, clientId: nodeIdOf(this.config.nodeNum), username: cred.username, password: cred.password },
+          {
+            host: ep.host,
+            port: ep.port,
+            tls: mc.tlsEnabled,
+            clientId: nodeIdOf(this.config.nodeNum),
+            username: cred.username,
+            password: cred.password,
+            keepaliveSeconds: mc.keepaliveSeconds,
+            backoff: { mode: mc.reconnect === "fixed" ? "fixed" : "exponential", minMs: mc.reconnectMinMs, maxMs: mc.reconnectMaxMs },
+          },
           o.rng,
         );
         link = new ClientLink(this.mqttClient);

@@ -26,6 +26,15 @@ export interface MqttGatewayConfig {
   mapReportSettings: MapReportSettings;
   /** Offline queue capacity (MAX_MQTT_QUEUE = 16 in the firmware). */
   offlineQueueSize: number;
+  /** MQTT keepalive in seconds (the firmware's PubSubClient uses 15). */
+  keepaliveSeconds: number;
+  /**
+   * Reconnect policy: "backoff" (exponential with jitter between reconnectMinMs and reconnectMaxMs,
+   * meshport's default) or "fixed" (the firmware's 30 s between attempts).
+   */
+  reconnect: "backoff" | "fixed";
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
 }
 
 export const DEFAULT_MQTT_HOST = "mqtt.meshtastic.org";
@@ -52,6 +61,10 @@ export function defaultMqttConfig(): MqttGatewayConfig {
     mapReportingEnabled: false,
     mapReportSettings: { publishIntervalSecs: 0, positionPrecision: 0, shouldReportLocation: false },
     offlineQueueSize: DEFAULT_OFFLINE_QUEUE_SIZE,
+    keepaliveSeconds: 15,
+    reconnect: "backoff",
+    reconnectMinMs: 1000,
+    reconnectMaxMs: 60000,
   };
 }
 

@@ -330,3 +330,30 @@ describe("JSON (firmware 2.7, json_enabled)", () => {
     expect(b.node.mqtt?.stats.downlinkDrops).toMatchObject({ "json-NOT_FROM_US": 1, "json-channel-not-allowed": 1 });
   });
 });
+
+describe("direct mode client settings", () => {
+  function direct(m: (c: MqttGatewayConfig) => void) {
+    const cfg = defaultMqttConfig();
+    cfg.enabled = true;
+    cfg.address = "10.1.2.3:1884";
+    m(cfg);
+    return new NodeBench(undefined, US, undefined, 7, { mqtt: cfg });
+  }
+
+  it("connects to the configured broker with the node id as client id", () => {
+    const b = direct(() => {});
+    expect(b.node.mqttClient?.state).toBe("connecting");
+    expect(b.node.nextDeadline()).toBe(15_000);
+  });
+
+  it("the firmware's fixed 30 s reconnect is available as an option; the default backs off from 1 s", () => {
+    const fixed = direct((c) => (c.reconnect = "fixed"));
+    fixed.act((n, now) => n.handle({ type: "socket-closed", reason: "refused" }, now));
+    expect(fixed.node.nextDeadline()).toBe(30_000);
+    const backoff = direct(() => {});
+    backoff.act((n, now) => n.handle({ type: "socket-closed", reason: "refused" }, now));
+    const d = backoff.node.nextDeadline() ?? 0;
+    expect(d).toBeGreaterThanOrEqual(1000);
+    expect(d).toBeLessThanOrEqual(2000);
+  });
+});

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import tls from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Aedes } from "aedes";
@@ -55,14 +56,15 @@ async function portAccepts(port: number): Promise<boolean> {
   });
 }
 
-export async function startAedes(): Promise<TestBroker> {
+/** aedes in-process; with `tls` it listens with that key and certificate instead of plain TCP. */
+export async function startAedes(tlsOptions?: { key: string; cert: string }): Promise<TestBroker> {
   const port = await freePort();
   let server: net.Server | undefined;
   let broker: Aedes | undefined;
   const up = async () => {
     broker = await Aedes.createBroker();
     const b = broker;
-    server = net.createServer((socket) => b.handle(socket));
+    server = tlsOptions ? tls.createServer(tlsOptions, (socket) => b.handle(socket)) : net.createServer((socket) => b.handle(socket));
     await new Promise<void>((resolve) => (server as net.Server).listen(port, "127.0.0.1", () => resolve()));
   };
   const down = async () => {
