@@ -2,47 +2,15 @@
 // (syntax Espruino lacks fails the build), then run in a V8 sandbox with the globals Espruino lacks
 // removed and typed-array slice() returning a plain Array as on Espruino. Two nodes exchange a
 // channel-encrypted broadcast there. (The board bundler, drivers and size budgets are the ESP32 issue.)
-import { runInNewContext } from "node:vm";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { bundleForEspruino, espruinoSupported, runInEspruinoSandbox } from "../support/espruino-sandbox.js";
 
 const ENTRY = `
 export { MeshNode } from "./firmware/node.js";
 export { defaultNodeConfig } from "./firmware/mesh/node-config.js";
 export { SeededRng } from "./firmware/mesh/rng.js";
 export { PortableChannelCipher } from "./firmware/crypto/channel-cipher.js";
-`;
-
-/** esbuild's view of what Espruino cannot run (shared spec espruino.md section 1.2). */
-const UNSUPPORTED = ["destructuring", "default-argument", "rest-argument", "array-spread", "generator", "async-await", "async-generator", "for-await", "bigint"];
-
-async function bundle(): Promise<string> {
-  const supported: Record<string, boolean> = {};
-  for (const f of UNSUPPORTED) supported[f] = false;
-  const r = await build({
-    stdin: { contents: ENTRY, resolveDir: process.cwd(), sourcefile: "core-entry.ts", loader: "ts" },
-    bundle: true,
-    write: false,
-    format: "iife",
-    globalName: "core",
-    platform: "neutral",
-    target: "es2015",
-    charset: "ascii",
-    // Board bundles are minified (comments, which may hold non-ASCII text, are dropped).
-    minify: true,
-    supported,
-    logLevel: "silent",
-  });
-  return r.outputFiles[0].text;
-}
-
-const STRIP_GLOBALS = `
-for (const name of ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "BigInt", "Proxy", "Reflect", "TextEncoder", "TextDecoder"]) delete globalThis[name];
-delete Math.imul; delete Math.trunc; delete Math.clz32; delete Math.log2;
-delete Array.from; delete Array.of; delete Number.isInteger; delete Number.isNaN; delete Object.freeze;
-const plainSlice = [].slice;
-for (const T of [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array])
-  T.prototype.slice = function (a, b) { return plainSlice.call(this, a, b); };
 `;
 
 const SCENARIO = `
@@ -64,22 +32,18 @@ result = { text, from: got.packet.from, channel: got.packet.channel, frameLength
 
 describe("portable core under Espruino constraints", () => {
   it("bundles with the Espruino feature gates and runs without Map/Set/Symbol/TextEncoder/Math.imul", async () => {
-    const code = await bundle();
+    const code = await bundleForEspruino(ENTRY, "core");
     expect([...code].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
-    const sandbox: Record<string, unknown> = {};
-    runInNewContext(STRIP_GLOBALS + code + SCENARIO, sandbox, { timeout: 10_000 });
-    expect(sandbox.result).toEqual({ text: "hello from the sandbox", from: 0x101, channel: 0, frameLength: 16 + 2 + 2 + 22 + 2 });
+    expect(runInEspruinoSandbox(code, SCENARIO)).toEqual({ text: "hello from the sandbox", from: 0x101, channel: 0, frameLength: 16 + 2 + 2 + 22 + 2 });
   });
 
   it("the gates do fail the build on syntax Espruino lacks", async () => {
-    const supported: Record<string, boolean> = {};
-    for (const f of UNSUPPORTED) supported[f] = false;
     const attempt = build({
       stdin: { contents: "export const f = (o: { a: number }) => { const { a } = o; return a; };", loader: "ts", sourcefile: "bad.ts" },
       bundle: true,
       write: false,
       target: "es2015",
-      supported,
+      supported: espruinoSupported(),
       logLevel: "silent",
     });
     await expect(attempt).rejects.toThrow(/destructuring/);

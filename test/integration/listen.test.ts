@@ -10,7 +10,7 @@ import { SeededRng } from "../../firmware/mesh/rng.js";
 import { MeshNode } from "../../firmware/node.js";
 import { NodeDriver } from "../../firmware/platform/node/index.js";
 import { PortNum } from "../../firmware/wire/index.js";
-import { type TestBroker, startAedes, waitFor } from "../support/brokers.js";
+import { type TestBroker, mosquittoUnavailable, startAedes, startMosquitto, waitFor } from "../support/brokers.js";
 import { frameOf, header } from "../support/node-bench.js";
 
 const BIN = fileURLToPath(new URL("../../bin/meshport", import.meta.url));
@@ -58,28 +58,33 @@ describe("meshport listen", () => {
     await broker?.stop();
   });
 
-  it("--dedup prints one line with both gateways when two gateways uplink the same packet", async () => {
-    broker = await startAedes();
-    const listener = new Listener(["--broker", `mqtt://127.0.0.1:${broker.port}`, "--dedup", "--dedup-window", "1500"]);
-    cleanup.push(() => listener.stop());
-    const g1 = gateway(0xd1, broker.port);
-    const g2 = gateway(0xd2, broker.port);
-    cleanup.push(() => g1.stop(), () => g2.stop());
-    await waitFor("listener subscribed", () => listener.stderr.includes("subscribed"), 15_000);
-    await waitFor("gateways connected", () => !!g1.node.mqttClient?.isConnected() && !!g2.node.mqttClient?.isConnected());
-    // One LoRa frame from node 0x77, heard by both gateways.
-    const frame = frameOf(header({ from: 0x77, id: 0x5151 }), { portnum: PortNum.TEXT_MESSAGE_APP, payload: new TextEncoder().encode("heard twice"), bitfield: 1 });
-    g1.handle({ type: "radio-rx", frame, rssi: -90, snr: 7 });
-    g2.handle({ type: "radio-rx", frame, rssi: -101, snr: -3 });
-    await waitFor("one line printed", () => listener.stdout.includes("\n"), 10_000);
-    await new Promise((r) => setTimeout(r, 300));
-    const lines = listener.lines();
-    expect(lines).toHaveLength(1);
-    expect(lines[0].payload).toEqual({ text: "heard twice" });
-    expect(lines[0].packet).toMatchObject({ from: 0x77, id: 0x5151, fromId: "!00000077" });
-    expect([...lines[0].gateways].sort()).toEqual(["!000000d1", "!000000d2"]);
-    expect(await listener.stop()).toBe(0);
-  }, 40_000);
+  for (const [name, start, unavailable] of [
+    ["aedes", startAedes, undefined],
+    ["mosquitto", startMosquitto, mosquittoUnavailable()],
+  ] as const) {
+    it.skipIf(unavailable !== undefined)(`--dedup prints one line with both gateways when two gateways uplink the same packet (${name}${unavailable ? ", skipped: " + unavailable : ""})`, async () => {
+      broker = await start();
+      const listener = new Listener(["--broker", `mqtt://127.0.0.1:${broker.port}`, "--dedup", "--dedup-window", "1500"]);
+      cleanup.push(() => listener.stop());
+      const g1 = gateway(0xd1, broker.port);
+      const g2 = gateway(0xd2, broker.port);
+      cleanup.push(() => g1.stop(), () => g2.stop());
+      await waitFor("listener subscribed", () => listener.stderr.includes("subscribed"), 15_000);
+      await waitFor("gateways connected", () => !!g1.node.mqttClient?.isConnected() && !!g2.node.mqttClient?.isConnected());
+      // One LoRa frame from node 0x77, heard by both gateways.
+      const frame = frameOf(header({ from: 0x77, id: 0x5151 }), { portnum: PortNum.TEXT_MESSAGE_APP, payload: new TextEncoder().encode("heard twice"), bitfield: 1 });
+      g1.handle({ type: "radio-rx", frame, rssi: -90, snr: 7 });
+      g2.handle({ type: "radio-rx", frame, rssi: -101, snr: -3 });
+      await waitFor("one line printed", () => listener.stdout.includes("\n"), 10_000);
+      await new Promise((r) => setTimeout(r, 300));
+      const lines = listener.lines();
+      expect(lines).toHaveLength(1);
+      expect(lines[0].payload).toEqual({ text: "heard twice" });
+      expect(lines[0].packet).toMatchObject({ from: 0x77, id: 0x5151, fromId: "!00000077" });
+      expect([...lines[0].gateways].sort()).toEqual(["!000000d1", "!000000d2"]);
+      expect(await listener.stop()).toBe(0);
+    }, 40_000);
+  }
 
   it("--republish publishes the firmware 2.7 JSON of each packet under the prefix", async () => {
     broker = await startAedes();

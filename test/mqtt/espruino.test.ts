@@ -2,24 +2,12 @@
 // gates, run in a V8 sandbox without the globals Espruino lacks (as test/espruino/core-bundle.test.ts
 // does for the mesh core): connect, subscribe, a QoS 1 delivery answered by PUBACK, a fragmented
 // stream, keepalive, and a typed parse error.
-import { runInNewContext } from "node:vm";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { bundleForEspruino, runInEspruinoSandbox } from "../support/espruino-sandbox.js";
 
 const ENTRY = `
 export * from "./firmware/mqtt/index.js";
 export { SeededRng } from "./firmware/mesh/rng.js";
-`;
-
-const UNSUPPORTED = ["destructuring", "default-argument", "rest-argument", "array-spread", "generator", "async-await", "async-generator", "for-await", "bigint"];
-
-const STRIP_GLOBALS = `
-for (const name of ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "BigInt", "Proxy", "Reflect", "TextEncoder", "TextDecoder"]) delete globalThis[name];
-delete Math.imul; delete Math.trunc; delete Math.clz32; delete Math.log2;
-delete Array.from; delete Array.of; delete Number.isInteger; delete Number.isNaN; delete Object.freeze;
-const plainSlice = [].slice;
-for (const T of [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array])
-  T.prototype.slice = function (a, b) { return plainSlice.call(this, a, b); };
 `;
 
 const SCENARIO = `
@@ -57,24 +45,8 @@ result = { state: c.state, written: written.join(","), delivered: delivered.join
 
 describe("MQTT under Espruino constraints", () => {
   it("bundles with the Espruino gates and runs without Map/Set/Symbol/TextEncoder/Math.imul", async () => {
-    const supported: Record<string, boolean> = {};
-    for (const f of UNSUPPORTED) supported[f] = false;
-    const r = await build({
-      stdin: { contents: ENTRY, resolveDir: process.cwd(), sourcefile: "mqtt-entry.ts", loader: "ts" },
-      bundle: true,
-      write: false,
-      format: "iife",
-      globalName: "mqtt",
-      platform: "neutral",
-      target: "es2015",
-      charset: "ascii",
-      minify: true,
-      supported,
-      logLevel: "silent",
-    });
-    const sandbox: Record<string, unknown> = {};
-    runInNewContext(STRIP_GLOBALS + r.outputFiles[0].text + SCENARIO, sandbox, { timeout: 10_000 });
-    expect(sandbox.result).toEqual({
+    const code = await bundleForEspruino(ENTRY, "mqtt");
+    expect(runInEspruinoSandbox(code, SCENARIO)).toEqual({
       state: "connected",
       written: "connect,subscribe,puback,pingreq",
       delivered: "msh/US/2/e/LongFast/!1=300",

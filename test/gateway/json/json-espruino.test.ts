@@ -2,9 +2,8 @@
 // run in a V8 sandbox without the globals Espruino lacks, and without toPrecision/toFixed/
 // Math.fround, to show the number formatting does not lean on them. The sandbox results must equal
 // the ones computed natively.
-import { runInNewContext } from "node:vm";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { bundleForEspruino, runInEspruinoSandbox } from "../../support/espruino-sandbox.js";
 import { formatJsonNumber } from "../../../firmware/gateway/json-number.js";
 import { serializeJsonUplinkBytes } from "../../../firmware/gateway/json-uplink.js";
 import { parseJsonDownlink } from "../../../firmware/gateway/json-downlink.js";
@@ -17,40 +16,15 @@ export { serializeJsonUplinkBytes } from "./firmware/gateway/json-uplink.js";
 export { parseJsonDownlink } from "./firmware/gateway/json-downlink.js";
 `;
 
-const UNSUPPORTED = ["destructuring", "default-argument", "rest-argument", "array-spread", "generator", "async-await", "async-generator", "for-await", "bigint"];
-
-const STRIP_GLOBALS = `
-for (const name of ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "BigInt", "Proxy", "Reflect", "TextEncoder", "TextDecoder"]) delete globalThis[name];
-delete Math.imul; delete Math.trunc; delete Math.clz32; delete Math.log2; delete Math.fround;
-delete Array.from; delete Array.of; delete Number.isInteger; delete Number.isNaN; delete Object.freeze;
+/** Beyond the usual stripping: the number formatting must not lean on these either. */
+const EXTRA_STRIP = `
+delete Math.fround;
 delete Number.prototype.toPrecision; delete Number.prototype.toFixed; delete Number.prototype.toExponential;
-const plainSlice = [].slice;
-for (const T of [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array])
-  T.prototype.slice = function (a, b) { return plainSlice.call(this, a, b); };
 `;
-
-async function bundle(): Promise<string> {
-  const supported: Record<string, boolean> = {};
-  for (const f of UNSUPPORTED) supported[f] = false;
-  const r = await build({
-    stdin: { contents: ENTRY, resolveDir: process.cwd(), sourcefile: "json-entry.ts", loader: "ts" },
-    bundle: true,
-    write: false,
-    format: "iife",
-    globalName: "core",
-    platform: "neutral",
-    target: "es2015",
-    charset: "ascii",
-    minify: true,
-    supported,
-    logLevel: "silent",
-  });
-  return r.outputFiles[0].text;
-}
 
 describe("JSON gateway code under Espruino constraints", () => {
   it("gives the same numbers, uplink bytes and downlink results as natively", async () => {
-    const code = await bundle();
+    const code = await bundleForEspruino(ENTRY, "core");
     const numbers = [Math.fround(4.2), -17, 0, -0, 1e-7, 1e15, 2 ** -22, 1234567890123445, 5e-324, Number.MAX_VALUE, NaN, 0.1, 65.3];
     const packets = [packet(text("Grüße / {}")), packet(text('{"a":[1.5,TRUE]}')), packet(positionData), packet(deviceData), packet(environmentData), packet(waypointData), packet(neighborinfoData), tracerouteReply()];
     const downlinks = [
@@ -60,20 +34,14 @@ describe("JSON gateway code under Espruino constraints", () => {
       "[[[[[[[[[[]]]]]]]]]]",
     ].map((s) => utf8Encode(s));
     const db = routeNodes();
-    const sandbox: Record<string, unknown> = { numbers, packets, downlinks, db };
-    runInNewContext(
-      STRIP_GLOBALS +
-        code +
-        `
+    const scenario = `
 result = {
   numbers: numbers.map((x) => core.formatJsonNumber(x)),
   uplinks: packets.map((p) => Array.prototype.slice.call(core.serializeJsonUplinkBytes(p, 0xdeadbeef, db))),
   downlinks: downlinks.map((b) => core.parseJsonDownlink(b, 0xdeadbeef, 2)),
-};`,
-      sandbox,
-      { timeout: 20_000 },
-    );
-    const result = sandbox.result as { numbers: string[]; uplinks: number[][]; downlinks: unknown[] };
+};`;
+    const sandboxResult = runInEspruinoSandbox(code, scenario, { extraStrip: EXTRA_STRIP, globals: { numbers, packets, downlinks, db }, timeoutMs: 20_000 });
+    const result = sandboxResult as { numbers: string[]; uplinks: number[][]; downlinks: unknown[] };
     expect(result.numbers).toEqual(numbers.map((x) => formatJsonNumber(x)));
     expect(result.uplinks).toEqual(packets.map((p) => Array.from(serializeJsonUplinkBytes(p, 0xdeadbeef, db) as Uint8Array)));
     // Compare structurally (the sandbox's Uint8Array is another realm's).
