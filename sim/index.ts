@@ -1,0 +1,27 @@
+// The meshport simulator: MeshNodes on a simulated LoRa medium under one virtual clock.
+export { DEFAULT_EVENT_QUEUE_CAPACITY, DeadlineHeap, EventQueue, SimEvent } from "./event-queue.js";
+export { StreamPurpose, exponential, gaussian, hashWords, linkOffsetDb, rngStream, streamSeed, uniform01 } from "./rng-streams.js";
+export { MESHTASTICATOR_LOG_DISTANCE, PathLossModel, maxRangeM, pathLossDb } from "./path-loss.js";
+export type { LogDistanceParams } from "./path-loss.js";
+export {
+  CAD_MARGIN_DB,
+  CAPTURE_THRESHOLD_DB,
+  Capture,
+  DEFAULT_NOISE_FIGURE_DB,
+  cadThresholdDbm,
+  capture,
+  noiseFloorDbm,
+  radioThresholds,
+  requiredSnrDb,
+  rssiDbm,
+  sensitivityDbm,
+  survivesInterference,
+} from "./phy.js";
+export type { RadioThresholds } from "./phy.js";
+export { SpatialGrid } from "./spatial-index.js";
+export { Medium, MediumEventKind, defaultMediumOptions } from "./medium.js";
+export type { MediumOptions, MediumSink, RadioCounters, RadioSpec } from "./medium.js";
+export { Simulator, disablePeriodicBroadcasts } from "./simulator.js";
+export type { DeliveryRecord, LatencySummary, MessageSummary, NodeMetrics, NodeSpec, SimMetrics, SimulatorOptions, TrafficOptions } from "./simulator.js";
+export { randomPlacement } from "./placement.js";
+export type { PlacementOptions, Point } from "./placement.js";

@@ -1,0 +1,532 @@
+// The simulator's driver: full MeshNodes on a simulated LoRa medium under one virtual clock.
+//
+// The clock jumps to the earlier of the event queue's head (medium events, app sends, generated
+// traffic) and the earliest node deadline. Deadlines live in an indexed heap, one entry per node,
+// updated after every call into a node, so nothing scans all nodes. At equal times queued events
+// run before deadline ticks, and both in a stable order (sequence numbers, node index).
+//
+// Every random draw comes from a stream named (seed, node index, purpose) (rng-streams.ts): each
+// node's MeshNode Rng, its generated traffic and its boot offset, and the per-link offsets. Runs are
+// therefore reproducible, and adding a node does not change the draws any other node sees.
+import { PortableChannelCipher } from "../firmware/crypto/index.js";
+import type { PkiPrimitives } from "../firmware/crypto/index.js";
+import { readU32le } from "../firmware/bytes/le32.js";
+import { frequencySlotForPreset } from "../firmware/mesh/frequency.js";
+import { defaultNodeConfig } from "../firmware/mesh/node-config.js";
+import type { NodeConfig } from "../firmware/mesh/node-config.js";
+import { BROADCAST } from "../firmware/mesh/packet.js";
+import type { MeshPacketState } from "../firmware/mesh/packet.js";
+import { regionInfo } from "../firmware/mesh/regions.js";
+import type { SeededRng } from "../firmware/mesh/rng.js";
+import { MeshNode } from "../firmware/node.js";
+import type { NodeEvent, SendRequest } from "../firmware/node-events.js";
+import { sendRequest } from "../firmware/node-events.js";
+import { PortNum } from "../firmware/wire/enums.js";
+import { DeadlineHeap, EventQueue, SimEvent } from "./event-queue.js";
+import { Medium, defaultMediumOptions } from "./medium.js";
+import type { MediumOptions, MediumSink } from "./medium.js";
+import { StreamPurpose, exponential, rngStream, uniform01 } from "./rng-streams.js";
+
+/** Event kinds the simulator itself schedules (the medium uses 1 and 2). */
+const SimEventKind = {
+  APP_SEND: 16,
+  TRAFFIC: 17,
+} as const;
+
+/** Where a node is and how its radio and firmware are set up. */
+export interface NodeSpec {
+  x: number;
+  y: number;
+  /** Antenna height (m); default 1, Meshtasticator's HM. */
+  heightM?: number;
+  /** Default: the region's power limit (30 dBm in the US, Meshtasticator's PTX). */
+  txPowerDbm?: number;
+  /** Default 0 dBi (Meshtasticator's GL). */
+  antennaGainDbi?: number;
+  /** Default 0x10000000 + index (distinct low bytes, i.e. relay ids, for the first 256 nodes). */
+  nodeNum?: number;
+  /** Boot time; default: now plus a draw from the node's BOOT stream over `bootSpreadMs`. */
+  startMs?: number;
+  /** Adjusts the firmware defaults (defaultNodeConfig) before the node boots. */
+  configure?: (c: NodeConfig) => void;
+}
+
+/** Generated application traffic: each node sends with exponential inter-arrival times. */
+export interface TrafficOptions {
+  /** Mean time between a node's messages (Meshtasticator PERIOD: 100 s). */
+  meanIntervalMs: number;
+  /** Payload bytes (Meshtasticator PACKETLENGTH: 40). */
+  payloadBytes: number;
+  /** Default TEXT_MESSAGE_APP. */
+  portnum?: number;
+  /** Default broadcast. */
+  to?: number;
+  wantAck?: boolean;
+  /** No message is generated at or after this time. */
+  stopMs?: number;
+}
+
+export interface SimulatorOptions {
+  seed: number;
+  medium?: Partial<Omit<MediumOptions, "seed">>;
+  traffic?: TrafficOptions;
+  /** Nodes without an explicit startMs boot uniformly within this window after being added (default 0). */
+  bootSpreadMs?: number;
+  pki?: PkiPrimitives;
+  /** Bound on queued events (event-queue.ts DEFAULT_EVENT_QUEUE_CAPACITY). */
+  queueCapacity?: number;
+  /** Bound on the delivery log (default 1 Mi records, ~100 B each); later deliveries are counted only. */
+  maxDeliveryLog?: number;
+  /** Bound on tracked messages (default 1 Mi); later messages are counted in messagesDropped. */
+  maxMessages?: number;
+  /** Called with every log action of every node. */
+  onLog?: (node: number, message: string, now: number) => void;
+  /** Called when a node puts a frame on air, with its exact time on air (−1: radio was busy). */
+  onTransmit?: (node: number, frame: Uint8Array, now: number, airtimeMs: number) => void;
+}
+
+/** One packet handed to a node's app. */
+export interface DeliveryRecord {
+  atMs: number;
+  /** Index of the receiving node. */
+  node: number;
+  from: number;
+  id: number;
+  portnum: number;
+  /** Time since the message was created (sent by the app, or first put on air); NaN if unknown. */
+  latencyMs: number;
+  /** The node's app had already been given this message. */
+  duplicate: boolean;
+}
+
+/** What happened to one message. */
+export interface MessageSummary {
+  from: number;
+  /** Packet id; 0 when the sender's router refused the message (queue full, duty cycle, ...). */
+  id: number;
+  /** Index of the originating node. */
+  origin: number;
+  createdMs: number;
+  /** Distinct nodes (other than the origin) whose app got it. */
+  deliveredTo: number;
+  /** The origin's router refused it: it never went on air (counted as reaching nobody). */
+  refused: boolean;
+}
+
+export interface NodeMetrics {
+  index: number;
+  nodeNum: number;
+  /** Frames put on air (own and relayed). */
+  sent: number;
+  /** Of which relays of other nodes' packets (router txRelay). */
+  relayed: number;
+  /** Messages this node created (accepted by its router). */
+  originated: number;
+  /** App sends its router refused (TX queue full, duty cycle, too large). */
+  refused: number;
+  airtimeMs: number;
+  /** Frames decoded by the radio. */
+  received: number;
+  /** Decodable frames lost to collisions here. */
+  collisions: number;
+  /** Decodable frames missed while transmitting. */
+  halfDuplexLosses: number;
+  /** Frames the router dropped as already seen (router rxDupe). */
+  duplicates: number;
+  /** Distinct messages handed to the app. */
+  delivered: number;
+  /** Messages handed to the app again. */
+  duplicateDeliveries: number;
+}
+
+export interface LatencySummary {
+  count: number;
+  mean: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+export interface SimMetrics {
+  nowMs: number;
+  /** Queue events processed, deadline ticks run, and calls into nodes (handle/send). */
+  queueEvents: number;
+  deadlineTicks: number;
+  nodeCalls: number;
+  nodes: NodeMetrics[];
+  /** Messages created, refused ones included. */
+  messages: number;
+  /** First deliveries summed over messages. */
+  deliveries: number;
+  meanDeliveriesPerMessage: number;
+  /** deliveries / (messages · (nodes − 1)), Meshtasticator's "reachability". */
+  reachability: number;
+  /** End-to-end latency of first deliveries in the delivery log. */
+  latencyMs: LatencySummary;
+  collisions: number;
+  dropped: { queue: number; deliveryLog: number; messages: number; stalledDeadlines: number };
+}
+
+class MessageRecord {
+  readonly from: number;
+  readonly id: number;
+  readonly origin: number;
+  readonly createdMs: number;
+  deliveredTo = 0;
+  refused = false;
+  /** Bit per node index: the node's app has it. */
+  seen: Uint8Array;
+
+  constructor(from: number, id: number, origin: number, createdMs: number, nodes: number) {
+    this.from = from;
+    this.id = id;
+    this.origin = origin;
+    this.createdMs = createdMs;
+    this.seen = new Uint8Array((nodes + 7) >> 3);
+  }
+
+  /** Marks node i; false when it was already marked. */
+  mark(i: number): boolean {
+    const byte = i >> 3;
+    if (byte >= this.seen.length) {
+      const s = new Uint8Array(byte + 1);
+      s.set(this.seen);
+      this.seen = s;
+    }
+    const bit = 1 << (i & 7);
+    if ((this.seen[byte] & bit) !== 0) return false;
+    this.seen[byte] |= bit;
+    return true;
+  }
+}
+
+interface SimNodeState {
+  num: number;
+  originated: number;
+  refused: number;
+  delivered: number;
+  duplicateDeliveries: number;
+  traffic: SeededRng | undefined;
+  trafficSeq: number;
+  /** Consecutive ticks at one instant that left the deadline at or before it. */
+  sameInstantTicks: number;
+}
+
+const TICK: NodeEvent = { type: "tick" };
+const TWO_POW_32 = 4294967296;
+const DEFAULT_MAX_LOG = 1 << 20;
+const DEFAULT_MAX_MESSAGES = 1 << 20;
+/** A node whose deadline stays at `now` after this many ticks is pushed 1 ms on (a stall guard). */
+const MAX_SAME_INSTANT_TICKS = 1000;
+
+function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i];
+}
+
+export class Simulator implements MediumSink {
+  readonly options: SimulatorOptions;
+  readonly medium: Medium;
+  readonly nodes: MeshNode[] = [];
+  /** Deliveries in order (bounded by maxDeliveryLog). */
+  readonly deliveries: DeliveryRecord[] = [];
+  private nowMs = 0;
+  private readonly queue: EventQueue;
+  private readonly deadlines = new DeadlineHeap();
+  private readonly ev = new SimEvent();
+  private readonly state: SimNodeState[] = [];
+  private readonly messageIndex = new Map<number, MessageRecord>();
+  private readonly messageList: MessageRecord[] = [];
+  private readonly maxLog: number;
+  private readonly maxMessages: number;
+  private queueEvents = 0;
+  private deadlineTicks = 0;
+  private nodeCalls = 0;
+  private logDropped = 0;
+  private messagesDropped = 0;
+  private stalledDeadlines = 0;
+
+  constructor(options: SimulatorOptions) {
+    this.options = options;
+    this.queue = new EventQueue(options.queueCapacity);
+    this.medium = new Medium(this.queue, this, { ...defaultMediumOptions(options.seed), ...options.medium, seed: options.seed });
+    this.maxLog = options.maxDeliveryLog !== undefined ? options.maxDeliveryLog : DEFAULT_MAX_LOG;
+    this.maxMessages = options.maxMessages !== undefined ? options.maxMessages : DEFAULT_MAX_MESSAGES;
+  }
+
+  /** Current virtual time (ms). */
+  get now(): number {
+    return this.nowMs;
+  }
+
+  /** Adds a node (it can hear the channel at once; its timers start from its boot time). */
+  addNode(spec: NodeSpec): number {
+    const i = this.nodes.length;
+    const seed = this.options.seed;
+    const config = defaultNodeConfig(spec.nodeNum !== undefined ? spec.nodeNum : (0x10000000 + i) >>> 0);
+    if (spec.configure !== undefined) spec.configure(config);
+    const spread = this.options.bootSpreadMs !== undefined ? this.options.bootSpreadMs : 0;
+    const startMs = spec.startMs !== undefined ? spec.startMs : this.nowMs + (spread > 0 ? uniform01(rngStream(seed, i, StreamPurpose.BOOT)) * spread : 0);
+    const node = new MeshNode({
+      config: config,
+      rng: rngStream(seed, i, StreamPurpose.NODE),
+      cipher: new PortableChannelCipher(),
+      pki: this.options.pki,
+      startMs: startMs,
+      maxNodes: 0,
+    });
+    this.nodes.push(node);
+    const c = node.config;
+    const region = regionInfo(c.region);
+    const primary = node.channels.get(node.channels.primaryIndex);
+    const slot = frequencySlotForPreset(c.region, c.modemPreset, c.channelNum, primary !== undefined ? primary.name : "");
+    this.medium.addRadio({
+      x: spec.x,
+      y: spec.y,
+      heightM: spec.heightM !== undefined ? spec.heightM : 1,
+      txPowerDbm: spec.txPowerDbm !== undefined ? spec.txPowerDbm : region.powerLimitDbm,
+      antennaGainDbi: spec.antennaGainDbi !== undefined ? spec.antennaGainDbi : 0,
+      modulation: node.timing.modulation,
+      freqMhz: slot !== null ? slot.freqMhz : region.freqStartMhz,
+    });
+    const st: SimNodeState = { num: c.nodeNum, originated: 0, refused: 0, delivered: 0, duplicateDeliveries: 0, traffic: undefined, trafficSeq: 0, sameInstantTicks: 0 };
+    this.state.push(st);
+    this.deadlines.set(i, node.nextDeadline());
+    const t = this.options.traffic;
+    if (t !== undefined) {
+      st.traffic = rngStream(seed, i, StreamPurpose.TRAFFIC);
+      this.scheduleTraffic(i, startMs);
+    }
+    return i;
+  }
+
+  /** Node i's app sends `request` at `atMs` (default now). */
+  send(i: number, request: SendRequest, atMs?: number): void {
+    const at = atMs !== undefined && atMs > this.nowMs ? atMs : this.nowMs;
+    this.queue.push(at, SimEventKind.APP_SEND, i, 0, request);
+  }
+
+  /** Node i's app sends a text message on its primary channel at `atMs` (default now). */
+  sendText(i: number, to: number, text: string, atMs?: number): void {
+    const payload = new TextEncoder().encode(text);
+    this.send(i, sendRequest(to, PortNum.TEXT_MESSAGE_APP, payload, this.nodes[i].channels.primaryIndex), atMs);
+  }
+
+  /** Runs every event and deadline up to and including `untilMs`, then sets the clock to it. */
+  runUntil(untilMs: number): void {
+    const ev = this.ev;
+    for (;;) {
+      const tq = this.queue.peekTime();
+      const td = this.deadlines.peekTime();
+      if (tq <= td) {
+        if (tq > untilMs) break;
+        this.queue.pop(ev);
+        if (ev.time > this.nowMs) this.nowMs = ev.time;
+        this.queueEvents++;
+        this.dispatch(ev);
+      } else {
+        if (td > untilMs) break;
+        const i = this.deadlines.peekKey();
+        if (td > this.nowMs) this.nowMs = td;
+        this.deadlineTicks++;
+        this.tick(i);
+      }
+    }
+    if (untilMs > this.nowMs) this.nowMs = untilMs;
+  }
+
+  /** MediumSink: what node i's radio reports. */
+  radioEvent(node: number, ev: NodeEvent, now: number): void {
+    this.nodeCalls++;
+    this.nodes[node].handle(ev, now);
+    this.collect(node);
+  }
+
+  /** Every tracked message with its delivery count. */
+  messages(): MessageSummary[] {
+    const out: MessageSummary[] = [];
+    for (let k = 0; k < this.messageList.length; k++) {
+      const m = this.messageList[k];
+      out.push({ from: m.from, id: m.id, origin: m.origin, createdMs: m.createdMs, deliveredTo: m.deliveredTo, refused: m.refused });
+    }
+    return out;
+  }
+
+  metrics(): SimMetrics {
+    const nodes: NodeMetrics[] = [];
+    let collisions = 0;
+    for (let i = 0; i < this.nodes.length; i++) {
+      const r = this.medium.radioCounters(i);
+      const s = this.state[i];
+      const rs = this.nodes[i].router.stats;
+      collisions += r.rxCollided;
+      nodes.push({
+        index: i,
+        nodeNum: s.num,
+        sent: r.txPackets,
+        relayed: rs.txRelay,
+        originated: s.originated,
+        refused: s.refused,
+        airtimeMs: r.txAirtimeMs,
+        received: r.rxOk,
+        collisions: r.rxCollided,
+        halfDuplexLosses: r.rxHalfDuplex,
+        duplicates: rs.rxDupe,
+        delivered: s.delivered,
+        duplicateDeliveries: s.duplicateDeliveries,
+      });
+    }
+    let deliveries = 0;
+    for (let k = 0; k < this.messageList.length; k++) deliveries += this.messageList[k].deliveredTo;
+    const msgs = this.messageList.length;
+    let n = 0;
+    for (let k = 0; k < this.deliveries.length; k++) if (!this.deliveries[k].duplicate && !isNaN(this.deliveries[k].latencyMs)) n++;
+    const lat = new Float64Array(n);
+    let sum = 0;
+    n = 0;
+    for (let k = 0; k < this.deliveries.length; k++) {
+      const d = this.deliveries[k];
+      if (d.duplicate || isNaN(d.latencyMs)) continue;
+      lat[n++] = d.latencyMs;
+      sum += d.latencyMs;
+    }
+    lat.sort();
+    const others = this.nodes.length - 1;
+    return {
+      nowMs: this.nowMs,
+      queueEvents: this.queueEvents,
+      deadlineTicks: this.deadlineTicks,
+      nodeCalls: this.nodeCalls,
+      nodes: nodes,
+      messages: msgs,
+      deliveries: deliveries,
+      meanDeliveriesPerMessage: msgs > 0 ? deliveries / msgs : 0,
+      reachability: msgs > 0 && others > 0 ? deliveries / (msgs * others) : 0,
+      latencyMs: { count: n, mean: n > 0 ? sum / n : NaN, p50: percentile(lat, 0.5), p95: percentile(lat, 0.95), max: n > 0 ? lat[n - 1] : NaN },
+      collisions: collisions,
+      dropped: { queue: this.queue.dropped, deliveryLog: this.logDropped, messages: this.messagesDropped, stalledDeadlines: this.stalledDeadlines },
+    };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private dispatch(ev: SimEvent): void {
+    if (this.medium.onEvent(ev)) return;
+    if (ev.kind === SimEventKind.APP_SEND) this.appSend(ev.a, ev.ref as SendRequest);
+    else if (ev.kind === SimEventKind.TRAFFIC) this.traffic(ev.a);
+  }
+
+  private tick(i: number): void {
+    this.nodeCalls++;
+    this.nodes[i].handle(TICK, this.nowMs);
+    this.collect(i);
+    const st = this.state[i];
+    if (this.deadlines.get(i) <= this.nowMs) {
+      if (++st.sameInstantTicks > MAX_SAME_INSTANT_TICKS) {
+        this.stalledDeadlines++;
+        st.sameInstantTicks = 0;
+        this.deadlines.set(i, this.nowMs + 1);
+      }
+    } else st.sameInstantTicks = 0;
+  }
+
+  private appSend(i: number, req: SendRequest): void {
+    this.nodeCalls++;
+    const id = this.nodes[i].send(req, this.nowMs);
+    if (id !== 0) this.registerMessage(i, this.state[i].num, id);
+    else this.registerRefused(i);
+    this.collect(i);
+  }
+
+  private scheduleTraffic(i: number, fromMs: number): void {
+    const t = this.options.traffic as TrafficOptions;
+    const rng = this.state[i].traffic as SeededRng;
+    const at = fromMs + exponential(rng, t.meanIntervalMs);
+    if (t.stopMs !== undefined && at >= t.stopMs) return;
+    this.queue.push(at, SimEventKind.TRAFFIC, i, 0, undefined);
+  }
+
+  private traffic(i: number): void {
+    const t = this.options.traffic as TrafficOptions;
+    const st = this.state[i];
+    const payload = new Uint8Array(t.payloadBytes);
+    // Printable filler with the node index and sequence in front, so payloads differ.
+    const head = "n" + i + "#" + st.trafficSeq++ + " ";
+    for (let k = 0; k < payload.length; k++) payload[k] = k < head.length ? head.charCodeAt(k) : 0x61 + (k % 26);
+    const req = sendRequest(t.to !== undefined ? t.to : BROADCAST, t.portnum !== undefined ? t.portnum : PortNum.TEXT_MESSAGE_APP, payload, this.nodes[i].channels.primaryIndex);
+    req.wantAck = t.wantAck === true;
+    this.appSend(i, req);
+    this.scheduleTraffic(i, this.nowMs);
+  }
+
+  private collect(i: number): void {
+    const node = this.nodes[i];
+    const acts = node.takeActions();
+    for (let k = 0; k < acts.length; k++) {
+      const a = acts[k];
+      if (a.type === "radio-tx") {
+        // A message first seen on air (module broadcasts, ACKs) is created when it is first sent.
+        if (a.frame.length >= 12 && readU32le(a.frame, 4) === this.state[i].num) this.registerMessage(i, this.state[i].num, readU32le(a.frame, 8));
+        const toa = this.medium.transmit(i, a.frame, this.nowMs);
+        if (this.options.onTransmit !== undefined) this.options.onTransmit(i, a.frame, this.nowMs, toa);
+      } else if (a.type === "deliver") this.noteDelivery(i, a.packet);
+      else if (a.type === "log" && this.options.onLog !== undefined) this.options.onLog(i, a.message, this.nowMs);
+    }
+    this.deadlines.set(i, node.nextDeadline());
+  }
+
+  private registerMessage(origin: number, from: number, id: number): void {
+    const key = from * TWO_POW_32 + id;
+    if (this.messageIndex.has(key)) return;
+    if (this.messageList.length >= this.maxMessages) {
+      this.messagesDropped++;
+      return;
+    }
+    const m = new MessageRecord(from, id, origin, this.nowMs, this.nodes.length);
+    this.messageIndex.set(key, m);
+    this.messageList.push(m);
+    this.state[origin].originated++;
+  }
+
+  private registerRefused(origin: number): void {
+    this.state[origin].refused++;
+    if (this.messageList.length >= this.maxMessages) {
+      this.messagesDropped++;
+      return;
+    }
+    const m = new MessageRecord(this.state[origin].num, 0, origin, this.nowMs, 0);
+    m.refused = true;
+    this.messageList.push(m);
+  }
+
+  private noteDelivery(i: number, p: MeshPacketState): void {
+    const st = this.state[i];
+    // Packets the node made for itself (ACK/NAK of its own sends) are not deliveries.
+    if (p.from === st.num) return;
+    const m = this.messageIndex.get(p.from * TWO_POW_32 + p.id);
+    let duplicate = false;
+    let latency = NaN;
+    if (m !== undefined) {
+      latency = this.nowMs - m.createdMs;
+      if (m.mark(i)) {
+        m.deliveredTo++;
+        st.delivered++;
+      } else duplicate = true;
+    } else st.delivered++;
+    if (duplicate) st.duplicateDeliveries++;
+    if (this.deliveries.length >= this.maxLog) {
+      this.logDropped++;
+      return;
+    }
+    const d = p.decoded;
+    this.deliveries.push({ atMs: this.nowMs, node: i, from: p.from, id: p.id, portnum: d !== undefined ? d.portnum || 0 : 0, latencyMs: latency, duplicate: duplicate });
+  }
+}
+
+/** Turns off a node's periodic NodeInfo, position and telemetry broadcasts (for quiet scenarios). */
+export function disablePeriodicBroadcasts(c: NodeConfig): void {
+  c.nodeInfoBroadcastSecs = 0;
+  c.positionBroadcastSecs = 0;
+  c.telemetryIntervalSecs = 0;
+}
