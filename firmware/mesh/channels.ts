@@ -1,5 +1,4 @@
 // The node's channel table (Channels.cpp): effective names, expanded keys, hashes, lookup by name.
-import { utf8Encode } from "../bytes/utf8.js";
 import { channelHash } from "../crypto/channel-hash.js";
 import type { ChannelKey } from "../crypto/channel-decrypt.js";
 import { expandPsk } from "../crypto/psk.js";
@@ -82,10 +81,5 @@ export class Channels {
       if (e.role !== ChannelRole.DISABLED && lowerAscii(e.name) === want) return e;
     }
     return this.entries[this.primaryIndex];
-  }
-
-  /** UTF-8 bytes of the primary channel's effective name (frequency-slot hashing). */
-  primaryNameBytes(): Uint8Array {
-    return utf8Encode(this.entries[this.primaryIndex].name);
   }
 }

@@ -121,10 +121,3 @@ export const RebroadcastMode = {
 
 /** Channel.Role (section 1.9). */
 export const ChannelRole = { DISABLED: 0, PRIMARY: 1, SECONDARY: 2 } as const;
-
-/** Looks up the enum member name for a number, or undefined. */
-export function enumName(e: Record<string, number>, v: number): string | undefined {
-  const keys = Object.keys(e);
-  for (let i = 0; i < keys.length; i++) if (e[keys[i]] === v) return keys[i];
-  return undefined;
-}
