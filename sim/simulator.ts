@@ -8,9 +8,17 @@
 // Every random draw comes from a stream named (seed, node index, purpose) (rng-streams.ts): each
 // node's MeshNode Rng, its generated traffic and its boot offset, and the per-link offsets. Runs are
 // therefore reproducible, and adding a node does not change the draws any other node sees.
+//
+// Gateways (NodeSpec.mqtt) run their own MQTT client; their socket actions go to the IpNetwork of
+// option `ip` (ip-network.ts), whose callbacks wait in a second queue. A broker works
+// asynchronously, so a run with IP traffic uses runUntilAsync(), which awaits the network's
+// settle() before the clock leaves an instant at which work was handed to it. Without a network the
+// loop never awaits; option `realtime` paces virtual time to the wall clock (async loop only).
+import { performance } from "node:perf_hooks";
 import { PortableChannelCipher } from "../firmware/crypto/index.js";
 import type { PkiPrimitives } from "../firmware/crypto/index.js";
 import { readU32le } from "../firmware/bytes/le32.js";
+import type { MqttGatewayConfig } from "../firmware/gateway/mqtt-config.js";
 import { frequencySlotForPreset } from "../firmware/mesh/frequency.js";
 import { defaultNodeConfig } from "../firmware/mesh/node-config.js";
 import type { NodeConfig } from "../firmware/mesh/node-config.js";
@@ -19,10 +27,11 @@ import type { MeshPacketState } from "../firmware/mesh/packet.js";
 import { regionInfo } from "../firmware/mesh/regions.js";
 import type { SeededRng } from "../firmware/mesh/rng.js";
 import { MeshNode } from "../firmware/node.js";
-import type { NodeEvent, SendRequest } from "../firmware/node-events.js";
+import type { NodeAction, NodeEvent, SendRequest } from "../firmware/node-events.js";
 import { sendRequest } from "../firmware/node-events.js";
 import { PortNum } from "../firmware/wire/enums.js";
 import { DeadlineHeap, EventQueue, SimEvent } from "./event-queue.js";
+import type { IpHost, IpNetwork, IpNetworkMetrics } from "./ip-network.js";
 import { Medium, defaultMediumOptions } from "./medium.js";
 import type { MediumOptions, MediumSink } from "./medium.js";
 import { StreamPurpose, exponential, rngStream, uniform01 } from "./rng-streams.js";
@@ -31,6 +40,10 @@ import { StreamPurpose, exponential, rngStream, uniform01 } from "./rng-streams.
 const SimEventKind = {
   APP_SEND: 16,
   TRAFFIC: 17,
+  /** An event for node `a` (ref: NodeEvent) from the simulator itself, e.g. "no IP network". */
+  NODE_EVENT: 18,
+  /** Actions node `a`'s constructor queued (its MQTT client's first socket-open), run at boot. */
+  BOOT_ACTIONS: 19,
 } as const;
 
 /** Where a node is and how its radio and firmware are set up. */
@@ -49,6 +62,12 @@ export interface NodeSpec {
   startMs?: number;
   /** Adjusts the firmware defaults (defaultNodeConfig) before the node boots. */
   configure?: (c: NodeConfig) => void;
+  /**
+   * Makes the node an MQTT gateway (simGatewayConfig() in ip-gateway.ts builds one; the channels
+   * also need uplinkEnabled / downlinkEnabled, see enableChannelMqtt). With `enabled` and no proxy
+   * mode the node runs its own MQTT client, whose sockets go to the Simulator's IpNetwork.
+   */
+  mqtt?: MqttGatewayConfig;
 }
 
 /** Generated application traffic: each node sends with exponential inter-arrival times. */
@@ -83,6 +102,13 @@ export interface SimulatorOptions {
   onLog?: (node: number, message: string, now: number) => void;
   /** Called when a node puts a frame on air, with its exact time on air (−1: radio was busy). */
   onTransmit?: (node: number, frame: Uint8Array, now: number, airtimeMs: number) => void;
+  /**
+   * Where gateway nodes' MQTT sockets go (EmbeddedBrokerNetwork, ExternalBrokerNetwork). Without
+   * one, a gateway's socket-open fails at once ("no IP network") and its client backs off.
+   */
+  ip?: IpNetwork;
+  /** runUntilAsync paces virtual time to the wall clock (virtual ms = wall ms since the run began). */
+  realtime?: boolean;
 }
 
 /** One packet handed to a node's app. */
@@ -97,6 +123,8 @@ export interface DeliveryRecord {
   latencyMs: number;
   /** The node's app had already been given this message. */
   duplicate: boolean;
+  /** The packet came through an MQTT broker somewhere on its way (MeshPacket.via_mqtt). */
+  viaMqtt: boolean;
 }
 
 /** What happened to one message. */
@@ -200,6 +228,36 @@ class MessageRecord {
   }
 }
 
+/** MQTT counters of one gateway node (its client and its MQTT module). */
+export interface GatewayMetrics {
+  index: number;
+  nodeNum: number;
+  connected: boolean;
+  connectAttempts: number;
+  /** CONNACK 0 received. */
+  connects: number;
+  /** PUBLISH packets the gateway wrote (uplinks, JSON, map reports). */
+  publishes: number;
+  /** PUBLISH packets from the broker handed to the MQTT module. */
+  messagesDelivered: number;
+  bytesOut: number;
+  bytesIn: number;
+  /** Packets the module decided to uplink / injected from the broker. */
+  uplinked: number;
+  downlinked: number;
+  /** Uplinks parked in the offline queue, and dropped from it. */
+  queued: number;
+  queueDropped: number;
+}
+
+export interface IpMetrics {
+  /** False when the network (an external broker, a listener real clients can use) makes runs differ. */
+  reproducible: boolean;
+  realtime: boolean;
+  network: IpNetworkMetrics | undefined;
+  gateways: GatewayMetrics[];
+}
+
 interface SimNodeState {
   num: number;
   originated: number;
@@ -218,6 +276,8 @@ const DEFAULT_MAX_LOG = 1 << 20;
 const DEFAULT_MAX_MESSAGES = 1 << 20;
 /** A node whose deadline stays at `now` after this many ticks is pushed 1 ms on (a stall guard). */
 const MAX_SAME_INSTANT_TICKS = 1000;
+/** A realtime loop running behind the wall clock yields to sockets and timers after this many steps. */
+const REALTIME_YIELD_EVERY = 256;
 
 function percentile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return NaN;
@@ -246,6 +306,15 @@ export class Simulator implements MediumSink {
   private logDropped = 0;
   private messagesDropped = 0;
   private stalledDeadlines = 0;
+  private readonly ip: IpNetwork | undefined;
+  /** IpNetwork callbacks (ref: () => void), after queue events and before deadline ticks at one instant. */
+  private readonly ipQueue = new EventQueue();
+  private running = false;
+  /** Realtime pacing: virtual = paceVirtual0 + (wall − paceWall0). */
+  private paceWall0 = 0;
+  private paceVirtual0 = 0;
+  private sleeping = false;
+  private wake: (() => void) | undefined;
 
   constructor(options: SimulatorOptions) {
     this.options = options;
@@ -253,6 +322,18 @@ export class Simulator implements MediumSink {
     this.medium = new Medium(this.queue, this, { ...defaultMediumOptions(options.seed), ...options.medium, seed: options.seed });
     this.maxLog = options.maxDeliveryLog !== undefined ? options.maxDeliveryLog : DEFAULT_MAX_LOG;
     this.maxMessages = options.maxMessages !== undefined ? options.maxMessages : DEFAULT_MAX_MESSAGES;
+    this.ip = options.ip;
+    if (this.ip !== undefined) this.ip.attach(this.ipHost());
+  }
+
+  /** False when results depend on more than the seed (an external broker, a listener for real clients). */
+  get reproducible(): boolean {
+    return this.ip === undefined || this.ip.reproducible;
+  }
+
+  /** The attached IP network, if any. */
+  get ipNetwork(): IpNetwork | undefined {
+    return this.ip;
   }
 
   /** Current virtual time (ms). */
@@ -275,8 +356,12 @@ export class Simulator implements MediumSink {
       pki: this.options.pki,
       startMs: startMs,
       maxNodes: 0,
+      mqtt: spec.mqtt,
     });
     this.nodes.push(node);
+    // A gateway's MQTT client opens its socket from the constructor, "at" its boot time.
+    const bootActions = node.takeActions();
+    if (bootActions.length > 0) this.queue.push(startMs > this.nowMs ? startMs : this.nowMs, SimEventKind.BOOT_ACTIONS, i, 0, bootActions);
     const c = node.config;
     const region = regionInfo(c.region);
     const primary = node.channels.get(node.channels.primaryIndex);
@@ -313,8 +398,18 @@ export class Simulator implements MediumSink {
     this.send(i, sendRequest(to, PortNum.TEXT_MESSAGE_APP, payload, this.nodes[i].channels.primaryIndex), atMs);
   }
 
-  /** Runs every event and deadline up to and including `untilMs`, then sets the clock to it. */
+  /**
+   * Runs every event and deadline up to and including `untilMs`, then sets the clock to it.
+   * Synchronous: for radio-only runs. It throws when IP work is due (a broker is asynchronous; use
+   * runUntilAsync) and in realtime mode.
+   */
   runUntil(untilMs: number): void {
+    if (this.running) throw new Error("Simulator.runUntil: a runUntilAsync is in progress");
+    if (this.options.realtime === true) throw new Error("Simulator.runUntil: a realtime simulation runs with await runUntilAsync()");
+    if (this.ip !== undefined) {
+      this.runUntilWithIpSync(untilMs);
+      return;
+    }
     const ev = this.ev;
     for (;;) {
       const tq = this.queue.peekTime();
@@ -334,6 +429,184 @@ export class Simulator implements MediumSink {
       }
     }
     if (untilMs > this.nowMs) this.nowMs = untilMs;
+  }
+
+  /** runUntil with a network attached: fine until the network has work, then a clear error. */
+  private runUntilWithIpSync(untilMs: number): void {
+    const ip = this.ip as IpNetwork;
+    for (;;) {
+      const t = this.nextTime();
+      if (t > untilMs) break;
+      if (ip.hasPendingWork() || this.ipQueue.peekTime() <= t) throw this.needsAsync(ip);
+      this.step();
+    }
+    if (ip.hasPendingWork()) throw this.needsAsync(ip);
+    if (untilMs > this.nowMs) this.nowMs = untilMs;
+  }
+
+  private needsAsync(ip: IpNetwork): Error {
+    return new Error(
+      "Simulator.runUntil: the IP network (" + ip.kind + ") has work pending at " + this.nowMs + " ms; a broker works asynchronously, so run this simulation with await runUntilAsync()",
+    );
+  }
+
+  /**
+   * Runs every event and deadline up to and including `untilMs`, then sets the clock to it, letting
+   * the IP network work: before the clock leaves an instant at which work was handed to the network
+   * it awaits ip.settle(), and with `realtime` it waits for the wall clock before each instant.
+   * Without a network and without realtime this is runUntil (nothing is awaited).
+   */
+  async runUntilAsync(untilMs: number): Promise<void> {
+    const ip = this.ip;
+    const realtime = this.options.realtime === true;
+    if (ip === undefined && !realtime) {
+      this.runUntil(untilMs);
+      return;
+    }
+    if (this.running) throw new Error("Simulator.runUntilAsync: already running");
+    this.running = true;
+    try {
+      if (ip !== undefined) await ip.start();
+      if (realtime) {
+        this.paceWall0 = performance.now();
+        this.paceVirtual0 = this.nowMs;
+      }
+      let sinceYield = 0;
+      for (;;) {
+        const t = this.nextTime();
+        if (ip !== undefined && (t > this.nowMs || t > untilMs) && ip.hasPendingWork()) {
+          await ip.settle();
+          continue;
+        }
+        if (realtime) {
+          const target = t < untilMs ? t : untilMs;
+          const wall = this.pacedNow();
+          if (target > wall) {
+            await this.sleep(target - wall);
+            sinceYield = 0;
+            continue;
+          }
+          // Behind the wall clock: catch up, but let sockets and timers run now and then.
+          if (++sinceYield >= REALTIME_YIELD_EVERY && (ip === undefined || !ip.hasPendingWork())) {
+            sinceYield = 0;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            continue;
+          }
+        }
+        if (t > untilMs) break;
+        this.step();
+      }
+      if (untilMs > this.nowMs) this.nowMs = untilMs;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Stops the attached IP network (its broker, listener and sockets). */
+  async close(): Promise<void> {
+    if (this.ip !== undefined) await this.ip.stop();
+  }
+
+  /** Per-gateway MQTT counters and the network's own. */
+  ipMetrics(): IpMetrics {
+    const gateways: GatewayMetrics[] = [];
+    for (let i = 0; i < this.nodes.length; i++) {
+      const n = this.nodes[i];
+      const c = n.mqttClient;
+      const m = n.mqtt;
+      if (m === undefined) continue;
+      gateways.push({
+        index: i,
+        nodeNum: n.nodeNum,
+        connected: c !== undefined && c.isConnected(),
+        connectAttempts: c !== undefined ? c.stats.connectAttempts : 0,
+        connects: c !== undefined ? c.stats.connects : 0,
+        publishes: c !== undefined ? c.stats.published : 0,
+        messagesDelivered: c !== undefined ? c.stats.delivered : 0,
+        bytesOut: c !== undefined ? c.stats.bytesOut : 0,
+        bytesIn: c !== undefined ? c.stats.bytesIn : 0,
+        uplinked: m.stats.uplinked,
+        downlinked: m.stats.downlinked,
+        queued: m.stats.queued,
+        queueDropped: m.stats.queueDropped,
+      });
+    }
+    return { reproducible: this.reproducible, realtime: this.options.realtime === true, network: this.ip !== undefined ? this.ip.metrics() : undefined, gateways };
+  }
+
+  /** Earliest of the event queue, the IP queue and the node deadlines. */
+  private nextTime(): number {
+    const tq = this.queue.peekTime();
+    const ti = this.ipQueue.peekTime();
+    const td = this.deadlines.peekTime();
+    const t = tq < ti ? tq : ti;
+    return t < td ? t : td;
+  }
+
+  /** Runs the next thing: a queued event, then an IP callback, then a deadline tick (at equal times). */
+  private step(): void {
+    const ev = this.ev;
+    const tq = this.queue.peekTime();
+    const ti = this.ipQueue.peekTime();
+    const td = this.deadlines.peekTime();
+    if (tq <= ti && tq <= td) {
+      this.queue.pop(ev);
+      if (ev.time > this.nowMs) this.nowMs = ev.time;
+      this.queueEvents++;
+      this.dispatch(ev);
+    } else if (ti <= td) {
+      this.ipQueue.pop(ev);
+      if (ev.time > this.nowMs) this.nowMs = ev.time;
+      const run = ev.ref as () => void;
+      ev.ref = undefined;
+      run();
+    } else {
+      const i = this.deadlines.peekKey();
+      if (td > this.nowMs) this.nowMs = td;
+      this.deadlineTicks++;
+      this.tick(i);
+    }
+  }
+
+  private pacedNow(): number {
+    return this.paceVirtual0 + (performance.now() - this.paceWall0);
+  }
+
+  /** Waits `ms` of wall time, or until the network reports an arrival (ipWake). */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        this.sleeping = false;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(1, Math.ceil(ms)));
+      this.wake = done;
+      this.sleeping = true;
+    });
+  }
+
+  private ipHost(): IpHost {
+    return {
+      realtime: this.options.realtime === true,
+      ipNow: () => {
+        if (!this.sleeping) return this.nowMs;
+        const w = this.pacedNow();
+        return w > this.nowMs ? w : this.nowMs;
+      },
+      ipSchedule: (atMs, run) => {
+        if (!this.ipQueue.push(atMs > this.nowMs ? atMs : this.nowMs, 0, 0, 0, run)) throw new Error("Simulator: the IP event queue is full");
+      },
+      ipHandle: (node, ev) => {
+        this.nodeCalls++;
+        this.nodes[node].handle(ev, this.nowMs);
+        this.collect(node);
+      },
+      ipWake: () => {
+        if (this.wake !== undefined) this.wake();
+      },
+    };
   }
 
   /** MediumSink: what node i's radio reports. */
@@ -415,6 +688,14 @@ export class Simulator implements MediumSink {
     if (this.medium.onEvent(ev)) return;
     if (ev.kind === SimEventKind.APP_SEND) this.appSend(ev.a, ev.ref as SendRequest);
     else if (ev.kind === SimEventKind.TRAFFIC) this.traffic(ev.a);
+    else if (ev.kind === SimEventKind.NODE_EVENT) {
+      this.nodeCalls++;
+      this.nodes[ev.a].handle(ev.ref as NodeEvent, this.nowMs);
+      this.collect(ev.a);
+    } else if (ev.kind === SimEventKind.BOOT_ACTIONS) {
+      this.runActions(ev.a, ev.ref as NodeAction[]);
+      this.deadlines.set(ev.a, this.nodes[ev.a].nextDeadline());
+    }
   }
 
   private tick(i: number): void {
@@ -462,7 +743,11 @@ export class Simulator implements MediumSink {
 
   private collect(i: number): void {
     const node = this.nodes[i];
-    const acts = node.takeActions();
+    this.runActions(i, node.takeActions());
+    this.deadlines.set(i, node.nextDeadline());
+  }
+
+  private runActions(i: number, acts: NodeAction[]): void {
     for (let k = 0; k < acts.length; k++) {
       const a = acts[k];
       if (a.type === "radio-tx") {
@@ -471,9 +756,17 @@ export class Simulator implements MediumSink {
         const toa = this.medium.transmit(i, a.frame, this.nowMs);
         if (this.options.onTransmit !== undefined) this.options.onTransmit(i, a.frame, this.nowMs, toa);
       } else if (a.type === "deliver") this.noteDelivery(i, a.packet);
-      else if (a.type === "log" && this.options.onLog !== undefined) this.options.onLog(i, a.message, this.nowMs);
+      else if (a.type === "log") {
+        if (this.options.onLog !== undefined) this.options.onLog(i, a.message, this.nowMs);
+      } else if (a.type === "socket-open") {
+        if (this.ip !== undefined) this.ip.open(i, a, this.nowMs);
+        else this.queue.push(this.nowMs, SimEventKind.NODE_EVENT, i, 0, { type: "socket-closed", reason: "no IP network in this simulation (Simulator option ip)" });
+      } else if (a.type === "socket-write") {
+        if (this.ip !== undefined) this.ip.write(i, a.bytes, this.nowMs);
+      } else if (a.type === "socket-close") {
+        if (this.ip !== undefined) this.ip.close(i, this.nowMs);
+      }
     }
-    this.deadlines.set(i, node.nextDeadline());
   }
 
   private registerMessage(origin: number, from: number, id: number): void {
@@ -520,7 +813,7 @@ export class Simulator implements MediumSink {
       return;
     }
     const d = p.decoded;
-    this.deliveries.push({ atMs: this.nowMs, node: i, from: p.from, id: p.id, portnum: d !== undefined ? d.portnum || 0 : 0, latencyMs: latency, duplicate: duplicate });
+    this.deliveries.push({ atMs: this.nowMs, node: i, from: p.from, id: p.id, portnum: d !== undefined ? d.portnum || 0 : 0, latencyMs: latency, duplicate: duplicate, viaMqtt: p.viaMqtt });
   }
 }
 
