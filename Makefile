@@ -36,9 +36,11 @@ debian-test-deps:
 test: check debian-test-deps
 	$(NPX) vitest run $(VITEST_ARGS)
 
-# Until the simulator lands, the main job decodes the sample envelope (see README).
+# The main job: two LoRa islands bridged by MQTT gateways through the embedded broker.
+# SCENARIO=... and SIM_ARGS=... choose another scenario or options (see meshport sim --help).
+SCENARIO ?= sim/scenarios/two-meshes.json
 sim: setup
-	./bin/meshport decode --psk AQ== "$$(cat examples/synthetic-envelope.hex)"
+	./bin/meshport sim $(SCENARIO) --out sim-out $(SIM_ARGS)
 
 bench: setup
 	./bin/meshport bench

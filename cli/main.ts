@@ -3,11 +3,13 @@
 import { BENCH_USAGE, runBench } from "./bench.js";
 import { DECODE_USAGE, runDecode } from "./decode.js";
 import { LISTEN_USAGE, runListen } from "./listen.js";
+import { SIM_USAGE, runSim } from "./sim.js";
 import { UsageError } from "./usage-error.js";
 
 const USAGE = `usage: meshport <command> [options]
 
 commands:
+  sim      run a simulated mesh from a scenario (the main job); see meshport sim --help
   decode   decode (and decrypt) a ServiceEnvelope or LoRa frame; see meshport decode --help
   listen   subscribe to a broker and print every packet as JSON; see meshport listen --help
   bench    run the benchmark suites side by side; see meshport bench --help
@@ -22,6 +24,7 @@ const commands: Record<string, Command> = {
   decode: { usage: DECODE_USAGE, run: (argv) => runDecode(argv, process.stdout, process.stderr, process.stdin) },
   bench: { usage: BENCH_USAGE, run: (argv) => runBench(argv, process.stdout, process.stderr) },
   listen: { usage: LISTEN_USAGE, run: (argv) => runListen(argv, process.stdout, process.stderr) },
+  sim: { usage: SIM_USAGE, run: (argv) => runSim(argv, process.stdout, process.stderr) },
 };
 
 export async function main(argv: string[]): Promise<number> {
