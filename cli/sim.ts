@@ -1,13 +1,12 @@
 // `meshport sim`: the main job. Loads a scenario, runs the simulated mesh (MQTT gateways on an
 // embedded aedes broker unless --broker names another), shows progress, prints a summary and
 // writes report.json and report.html.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createIpNetwork } from "../sim/ip-network.js";
-import { buildReport, reportHtml, reportJson, reportText, runInfo } from "../sim/report.js";
-import { buildSimulation, formatScenarioErrors, parseScenario } from "../sim/scenario.js";
-import type { BuildOverrides } from "../sim/scenario.js";
+import { reportText } from "../sim/report.js";
+import { ScenarioInputError, readScenarioFile, runScenario } from "../sim/scenario-run.js";
+import type { ScenarioRunOptions } from "../sim/scenario-run.js";
 import { UsageError } from "./usage-error.js";
 
 export const DEFAULT_SCENARIO = "sim/scenarios/two-meshes.json";
@@ -72,56 +71,43 @@ export function parseSimArgs(argv: string[]): SimArgs {
 
 export async function runSim(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const a = parseSimArgs(argv);
-  let text: string;
-  try {
-    if (statSync(a.file).size > MAX_SCENARIO_BYTES) {
-      err.write(`meshport sim: ${a.file}: larger than ${MAX_SCENARIO_BYTES} bytes\n`);
-      return 2;
-    }
-    text = readFileSync(a.file, "utf8");
-  } catch (e) {
-    err.write(`meshport sim: cannot read ${a.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+  const fail = (lines: string[]): number => {
+    err.write(lines.map((l) => `meshport sim: ${l}\n`).join(""));
     return 2;
-  }
+  };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    if (statSync(a.file).size > MAX_SCENARIO_BYTES) return fail([`${a.file}: larger than ${MAX_SCENARIO_BYTES} bytes`]);
+    json = readScenarioFile(a.file);
   } catch (e) {
-    err.write(`meshport sim: ${a.file}: not JSON: ${(e as Error).message}\n`);
-    return 2;
+    if (e instanceof ScenarioInputError) return fail(e.errors.map((x) => `${a.file}: ${x.path}: ${x.message}`));
+    return fail([`cannot read ${a.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
   }
-  const parsed = parseScenario(json);
-  if (!parsed.ok) {
-    err.write(formatScenarioErrors(parsed.errors).split("\n").map((l) => `meshport sim: ${a.file}: ${l}\n`).join(""));
-    return 2;
-  }
-  const overrides: BuildOverrides = { simulator: {} };
+  const overrides: ScenarioRunOptions = { simulator: {}, outDir: a.out };
+  const sim = overrides.simulator as NonNullable<ScenarioRunOptions["simulator"]>;
   if (a.seed !== undefined) overrides.seed = a.seed;
   if (a.durationS !== undefined) overrides.durationS = a.durationS;
-  if (a.broker !== undefined || a.listenPort !== undefined || a.latencyMs !== undefined)
-    (overrides.simulator as NonNullable<BuildOverrides["simulator"]>).ip = createIpNetwork({ broker: a.broker, latencyMs: a.latencyMs ?? parsed.scenario.mqtt?.latencyMs, listenPort: a.listenPort });
-  if (a.realtime) (overrides.simulator as NonNullable<BuildOverrides["simulator"]>).realtime = true;
-  const h = buildSimulation(parsed.scenario, overrides);
-  const startedAt = new Date().toISOString();
-  const t0 = performance.now();
-  if (!h.sim.reproducible) err.write("meshport sim: this run uses a live broker or listener: its results are not reproducible\n");
-  if (a.listenPort !== undefined) err.write(`meshport sim: embedded broker listening on 127.0.0.1:${a.listenPort}\n`);
-  try {
-    // Progress in tenths of the simulated time, on stderr.
-    const steps = 10;
-    for (let s = 1; s <= steps; s++) {
-      await h.run(Math.round((h.durationMs * s) / steps));
-      if (!a.quiet) err.write(`meshport sim: ${s * 10}% (${Math.round((h.durationMs * s) / steps / 1000)} of ${Math.round(h.durationMs / 1000)} s simulated, ${((performance.now() - t0) / 1000).toFixed(1)} s wall)\n`);
-    }
-  } finally {
-    await h.close();
+  if (a.broker !== undefined || a.listenPort !== undefined || a.latencyMs !== undefined) {
+    const latency = a.latencyMs ?? (json as { mqtt?: { latencyMs?: number } } | null)?.mqtt?.latencyMs;
+    sim.ip = createIpNetwork({ broker: a.broker, latencyMs: typeof latency === "number" ? latency : undefined, listenPort: a.listenPort });
   }
-  const elapsedS = (performance.now() - t0) / 1000;
-  const report = buildReport(h.sim, h.scenario, runInfo(h, { startedAt, elapsedS, speedup: h.durationMs / 1000 / Math.max(elapsedS, 1e-6) }));
-  mkdirSync(a.out, { recursive: true });
-  writeFileSync(join(a.out, "report.json"), reportJson(report));
-  writeFileSync(join(a.out, "report.html"), reportHtml(report));
-  out.write(reportText(report));
-  out.write(`\nreports: ${join(a.out, "report.json")}, ${join(a.out, "report.html")}\n`);
+  if (a.realtime) sim.realtime = true;
+  const t0 = performance.now();
+  overrides.onBuilt = (h) => {
+    if (!h.sim.reproducible) err.write("meshport sim: this run uses a live broker or listener: its results are not reproducible\n");
+    if (a.listenPort !== undefined) err.write(`meshport sim: embedded broker listening on 127.0.0.1:${a.listenPort}\n`);
+  };
+  if (!a.quiet)
+    overrides.onProgress = (t, total) =>
+      err.write(`meshport sim: ${Math.round((100 * t) / total)}% (${Math.round(t / 1000)} of ${Math.round(total / 1000)} s simulated, ${((performance.now() - t0) / 1000).toFixed(1)} s wall)\n`);
+  let result;
+  try {
+    result = await runScenario(json, overrides, a.file);
+  } catch (e) {
+    if (e instanceof ScenarioInputError) return fail(e.errors.map((x) => `${a.file}: ${x.path}: ${x.message}`));
+    throw e;
+  }
+  out.write(reportText(result.report));
+  if (result.files !== undefined) out.write(`\nreports: ${result.files.json}, ${result.files.html}\n`);
   return 0;
 }

@@ -11,6 +11,9 @@ import type { BuildOverrides, SimulationHandles } from "./scenario-build.js";
 import { formatScenarioErrors, parseScenario } from "./scenario-parse.js";
 import type { ScenarioError } from "./scenario-parse.js";
 
+/** Progress is reported in tenths of the simulated time. */
+const PROGRESS_STEPS = 10;
+
 /** The scenario did not validate (or was not JSON); `errors` has every field path and reason. */
 export class ScenarioInputError extends Error {
   readonly errors: ScenarioError[];
@@ -27,6 +30,8 @@ export interface ScenarioRunOptions extends BuildOverrides {
   outDir?: string;
   /** Called with the handles before the run starts (to attach listeners, print the gateways, ...). */
   onBuilt?: (h: SimulationHandles) => void;
+  /** Called after each tenth of the simulated time with (simulated ms so far, total ms). */
+  onProgress?: (simulatedMs: number, durationMs: number) => void;
 }
 
 export interface ScenarioRunResult {
@@ -55,7 +60,13 @@ export async function runScenario(json: unknown, o: ScenarioRunOptions = {}, sou
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   try {
-    await h.run();
+    if (o.onProgress === undefined) await h.run();
+    else
+      for (let step = 1; step <= PROGRESS_STEPS; step++) {
+        const t = Math.round((h.durationMs * step) / PROGRESS_STEPS);
+        await h.run(t);
+        o.onProgress(t, h.durationMs);
+      }
   } finally {
     await h.close();
   }

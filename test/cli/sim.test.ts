@@ -49,7 +49,7 @@ describe("meshport sim", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const notJson = join(dir, "x.json");
     writeFileSync(notJson, "{ nope");
-    expect(run([notJson]).stderr).toMatch(/not JSON/);
+    expect(run([notJson]).stderr).toMatch(/x.json: \(root\): not valid JSON/);
     expect(run(["/nonexistent.json"]).stderr).toMatch(/cannot read \/nonexistent.json: ENOENT/);
   });
 });
