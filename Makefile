@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPX := npx --no-install
 STAMP := node_modules/.meshport-installed
 
-.PHONY: setup build check lint typecheck test generate sim bench clean debian-test-deps
+.PHONY: setup build check lint typecheck test generate sim bench bench-sim clean debian-test-deps
 
 setup: $(STAMP)
 
@@ -44,6 +44,12 @@ sim: setup
 
 bench: setup
 	./bin/meshport bench
+
+# Simulator scale: the Meshtasticator reference layout at 10, 100 and 1,000 nodes, 30 simulated
+# minutes each (SIZES="10 100 1000 10000" for the largest; it takes minutes).
+SIZES ?= 10 100 1000
+bench-sim: setup
+	@for n in $(SIZES); do $(NPX) tsx bench/sim-scale.ts $$n 30 44; done
 
 clean:
 	rm -rf node_modules dist coverage

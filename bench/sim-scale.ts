@@ -4,10 +4,10 @@
 // 40-byte broadcast with exponential inter-arrival times of mean 100 s, plus the firmware's own
 // periodic NodeInfo and telemetry broadcasts, for 30 simulated minutes.
 //
-//   npx tsx sim/bench.ts [nodes=100] [minutes=30] [seed=44]
-import { maxRangeM } from "./path-loss.js";
-import { randomPlacement } from "./placement.js";
-import { Simulator } from "./simulator.js";
+//   npx tsx bench/sim-scale.ts [nodes=100] [minutes=30] [seed=44]
+import { maxRangeM } from "../sim/path-loss.js";
+import { randomPlacement } from "../sim/placement.js";
+import { Simulator } from "../sim/simulator.js";
 
 const nodes = Number(process.argv[2] ?? 100);
 const minutes = Number(process.argv[3] ?? 30);
