@@ -1,4 +1,4 @@
-// UTF-8 by hand: Espruino has no TextEncoder/TextDecoder (../../shared spec espruino.md section 1.3).
+// UTF-8 by hand: Espruino has no TextEncoder/TextDecoder (shared spec espruino.md section 1.3).
 
 /** Number of UTF-8 bytes needed for `s` (lone surrogates count as U+FFFD, 3 bytes). */
 export function utf8Length(s: string): number {

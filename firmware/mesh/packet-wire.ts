@@ -1,5 +1,7 @@
-// Between the router's MeshPacketState and the protobuf MeshPacket of MQTT envelopes (spec 5.6):
-// zero-valued fields are simply left out, as nanopb omits them.
+// Between the router's MeshPacketState and the other forms of a packet: the 16-byte LoRa header
+// (spec 2) and the protobuf MeshPacket of MQTT envelopes (spec 5.6, zero-valued fields left out as
+// nanopb omits them).
+import type { LoraHeader } from "../wire/lora-header.js";
 import type { MeshPacket } from "../wire/messages.js";
 import { emptyPacket } from "./packet.js";
 import type { MeshPacketState } from "./packet.js";
@@ -53,5 +55,38 @@ export function fromWirePacket(m: MeshPacket): MeshPacketState {
   p.publicKey = m.publicKey;
   p.encrypted = m.encrypted;
   p.decoded = m.decoded;
+  return p;
+}
+
+/** The on-air header of a packet the router is about to transmit. */
+export function toLoraHeader(p: MeshPacketState): LoraHeader {
+  return {
+    to: p.to,
+    from: p.from,
+    id: p.id,
+    hopLimit: p.hopLimit,
+    wantAck: p.wantAck,
+    viaMqtt: p.viaMqtt,
+    hopStart: p.hopStart,
+    channel: p.channel,
+    nextHop: p.nextHop,
+    relayNode: p.relayNode,
+  };
+}
+
+/** A packet heard on the air: header fields set, payload still encrypted. */
+export function fromLoraHeader(h: LoraHeader, payload: Uint8Array): MeshPacketState {
+  const p = emptyPacket();
+  p.from = h.from;
+  p.to = h.to;
+  p.id = h.id;
+  p.channel = h.channel;
+  p.hopLimit = h.hopLimit;
+  p.hopStart = h.hopStart;
+  p.wantAck = h.wantAck;
+  p.viaMqtt = h.viaMqtt;
+  p.nextHop = h.nextHop;
+  p.relayNode = h.relayNode;
+  p.encrypted = payload;
   return p;
 }

@@ -18,6 +18,7 @@ import type { NodeDb } from "./node-db.js";
 import { BROADCAST, BROADCAST_NO_LORA, HOP_MAX, copyPacket, emptyPacket } from "./packet.js";
 import type { MeshPacketState } from "./packet.js";
 import { PacketHistory } from "./packet-history.js";
+import { fromLoraHeader, toLoraHeader } from "./packet-wire.js";
 import { PacketIdGenerator } from "./packet-id.js";
 import { hopLimitForResponse, hopsAway } from "./response-hop-limit.js";
 import { NUM_INTERMEDIATE_RETX, NUM_RELIABLE_RETX, RetransmissionTable } from "./retransmissions.js";
@@ -368,21 +369,7 @@ export class Router {
       return;
     }
     this.queue.dequeue();
-    const frame = encodeLoraFrame(
-      {
-        to: front.to,
-        from: front.from,
-        id: front.id,
-        hopLimit: front.hopLimit,
-        wantAck: front.wantAck,
-        viaMqtt: front.viaMqtt,
-        hopStart: front.hopStart,
-        channel: front.channel,
-        nextHop: front.nextHop,
-        relayNode: front.relayNode,
-      },
-      front.encrypted || new Uint8Array(0),
-    );
+    const frame = encodeLoraFrame(toLoraHeader(front), front.encrypted || new Uint8Array(0));
     const airtimeMs = this.timing.airtimeMs(frame.length);
     this.radioState = RadioState.Transmitting;
     this.timing.recordTx(airtimeMs, now);
@@ -466,22 +453,10 @@ export class Router {
       this.stats.rxBad++;
       return;
     }
-    const h = r.value.header;
-    const p = emptyPacket();
-    p.from = h.from;
-    p.to = h.to;
-    p.id = h.id;
-    p.channel = h.channel;
-    p.hopLimit = h.hopLimit;
-    p.hopStart = h.hopStart;
-    p.wantAck = h.wantAck;
-    p.viaMqtt = h.viaMqtt;
-    p.nextHop = h.nextHop;
-    p.relayNode = h.relayNode;
+    const p = fromLoraHeader(r.value.header, new Uint8Array(r.value.payload));
     p.rxSnr = snr;
     p.rxRssi = rssi;
     p.transportMechanism = TransportMechanism.LORA;
-    p.encrypted = new Uint8Array(r.value.payload);
     this.stats.rxPackets++;
     // ReliableRouter: airtime heard meanwhile pushes pending retransmissions back.
     this.pending.delayAll(airtime);

@@ -1,4 +1,4 @@
-// Enum numbers from the Meshtastic protobufs (../../shared spec meshtastic-wire.md section 1),
+// Enum numbers from the Meshtastic protobufs (shared spec meshtastic-wire.md section 1),
 // as plain objects because the portable core has no TypeScript `enum` emit on Espruino worth its cost.
 
 /** portnums.proto PortNum (section 1.6). */

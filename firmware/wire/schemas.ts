@@ -1,4 +1,4 @@
-// Field tables of every message the core encodes or decodes, from ../../shared spec
+// Field tables of every message the core encodes or decodes, from the shared spec
 // meshtastic-wire.md section 1 (field numbers, types, presence) and the nanopb .options limits.
 // `max` for strings is nanopb's max_size minus the NUL terminator.
 import { Cardinality, FieldType, defineMessage, field } from "./field-schema.js";

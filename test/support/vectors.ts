@@ -1,4 +1,4 @@
-// Loads the golden vectors copied into test/vectors/ (never from ../shared, so a clone is self-contained).
+// Loads the golden vectors copied into test/vectors/ (never from the shared folder, so a clone is self-contained).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
