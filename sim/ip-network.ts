@@ -167,6 +167,21 @@ class IpStats {
       nodes,
     };
   }
+
+  /**
+   * The write bookkeeping both networks share: a write on a node with no connection is stale and
+   * counted; otherwise the bytes are counted and the connection returned.
+   */
+  connForWrite<C>(current: (C | undefined)[], node: number, bytes: Uint8Array): C | undefined {
+    const conn = current[node];
+    if (conn === undefined) {
+      this.staleEvents++;
+      return undefined;
+    }
+    this.bytesToBroker += bytes.length;
+    this.node(node).bytesToBroker += bytes.length;
+    return conn;
+  }
 }
 
 function nextImmediate(): Promise<void> {
@@ -367,13 +382,8 @@ export class EmbeddedBrokerNetwork implements IpNetwork {
   }
 
   write(node: number, bytes: Uint8Array, now: number): void {
-    const conn = this.current[node];
-    if (conn === undefined) {
-      this.stats.staleEvents++;
-      return;
-    }
-    this.stats.bytesToBroker += bytes.length;
-    this.stats.node(node).bytesToBroker += bytes.length;
+    const conn = this.stats.connForWrite(this.current, node, bytes);
+    if (conn === undefined) return;
     this.hostOrThrow().ipSchedule(now + this.latencyMs, () => this.input(conn, bytes));
   }
 
@@ -660,13 +670,8 @@ export class ExternalBrokerNetwork implements IpNetwork {
   }
 
   write(node: number, bytes: Uint8Array, _now: number): void {
-    const conn = this.current[node];
-    if (conn === undefined) {
-      this.stats.staleEvents++;
-      return;
-    }
-    this.stats.bytesToBroker += bytes.length;
-    this.stats.node(node).bytesToBroker += bytes.length;
+    const conn = this.stats.connForWrite(this.current, node, bytes);
+    if (conn === undefined) return;
     conn.socket.write(bytes);
     this.dirty = true;
   }
