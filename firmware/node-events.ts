@@ -9,6 +9,11 @@ export interface RadioRxEvent {
   frame: Uint8Array;
   rssi: number;
   snr: number;
+  /**
+   * The radio still detects another frame on air once this one is decoded (the CAD the firmware
+   * runs before it transmits, RadioLibInterface::isChannelActive). Absent means a quiet channel.
+   */
+  busy?: boolean;
 }
 
 /** The radio started (busy = true) or stopped (false) receiving a preamble: the CAD/RX state. */
@@ -19,6 +24,8 @@ export interface ChannelBusyEvent {
 
 export interface RadioTxDoneEvent {
   type: "radio-tx-done";
+  /** Back in receive, the radio already hears another frame (as RadioRxEvent.busy). */
+  busy?: boolean;
 }
 
 /** The driver's timer for nextDeadline() fired (any event also lets the node run what is due). */

@@ -10,6 +10,7 @@ import { MAX_NUM_NODES, NodeDb } from "./mesh/node-db.js";
 import type { MeshPacketState } from "./mesh/packet.js";
 import { RadioTiming } from "./mesh/radio-timing.js";
 import { Router } from "./mesh/router.js";
+import type { PacketObserver } from "./mesh/router.js";
 import type { Rng } from "./mesh/rng.js";
 import type { MeshModule, ModuleContext } from "./modules/module.js";
 import { NodeInfoModule } from "./modules/node-info.js";
@@ -46,6 +47,8 @@ export interface MeshNodeOptions {
   mqttLink?: MqttLink;
   /** The 2.7 JSON serializer for json_enabled (kept out of the core bundle unless wanted). */
   mqttJson?: JsonSerializer;
+  /** Told of each packet this node originates (the simulator's message accounting). */
+  observer?: PacketObserver;
 }
 
 export class MeshNode implements ModuleContext {
@@ -78,6 +81,7 @@ export class MeshNode implements ModuleContext {
       pki: o.pki,
       timing: this.timing,
       actions: this.actions,
+      observer: o.observer,
     });
     this.modules = [new TraceRouteModule(this.config.nodeNum), new NodeInfoModule(this.config, o.startMs), new PositionModule(this.config, o.startMs), new TelemetryModule(this.config, o.startMs)];
     this.router.handler = { onDecoded: (p: MeshPacketState, now: number) => this.runModules(p, now) };
@@ -159,9 +163,9 @@ export class MeshNode implements ModuleContext {
   }
 
   handle(ev: NodeEvent, now: number): void {
-    if (ev.type === "radio-rx") this.router.onRadioRx(ev.frame, ev.rssi, ev.snr, now);
+    if (ev.type === "radio-rx") this.router.onRadioRx(ev.frame, ev.rssi, ev.snr, ev.busy === true, now);
     else if (ev.type === "channel-busy") this.router.onChannelBusy(ev.busy, now);
-    else if (ev.type === "radio-tx-done") this.router.onTxDone(now);
+    else if (ev.type === "radio-tx-done") this.router.onTxDone(ev.busy === true, now);
     else if (ev.type === "app-send") this.send(ev.request, now);
     else if (ev.type === "client-proxy") this.onClientProxy(ev.message.topic || "", ev.message.data, ev.message.text, now);
     else if (this.mqttClient !== undefined) {

@@ -20,7 +20,7 @@
 // costs work only at the radios that can hear it.
 import { timeOnAirMs, symbolTimeMs } from "../firmware/mesh/airtime.js";
 import type { LoraModulation } from "../firmware/mesh/airtime.js";
-import type { NodeEvent, RadioRxEvent } from "../firmware/node-events.js";
+import type { NodeEvent, RadioRxEvent, RadioTxDoneEvent } from "../firmware/node-events.js";
 import type { EventQueue, SimEvent } from "./event-queue.js";
 import { MESHTASTICATOR_LOG_DISTANCE, PathLossModel, maxRangeM, pathLossDb } from "./path-loss.js";
 import type { LogDistanceParams } from "./path-loss.js";
@@ -119,9 +119,9 @@ export interface RadioCounters {
   /** transmit() calls refused because the radio was already transmitting. */
   txRefused: number;
   /**
-   * Transmissions started while a detected frame was on air at this radio. The core's radio-rx and
-   * radio-tx-done handlers set its radio idle and may start a queued frame within the same handle()
-   * call, before the medium can repeat that the channel is still busy; this counts those cases.
+   * Transmissions started while a detected frame was on air at this radio. radio-rx and
+   * radio-tx-done carry the busy state, so the core holds its queue; a non-zero count means a
+   * driver or core bug (kept as a check, asserted zero in the simulator tests).
    */
   txOverBusy: number;
   /** Frames decoded and handed to the node. */
@@ -171,7 +171,6 @@ interface LinkList {
 
 const BUSY: NodeEvent = { type: "channel-busy", busy: true };
 const QUIET: NodeEvent = { type: "channel-busy", busy: false };
-const TX_DONE: NodeEvent = { type: "radio-tx-done" };
 
 export class Medium {
   readonly options: MediumOptions;
@@ -197,7 +196,8 @@ export class Medium {
   private readonly txPool: Transmission[] = [];
   private readonly arrivalPool: Arrival[] = [];
   private readonly scratch: number[] = [];
-  private readonly rxEvent: RadioRxEvent = { type: "radio-rx", frame: new Uint8Array(0), rssi: 0, snr: 0 };
+  private readonly txDone: RadioTxDoneEvent = { type: "radio-tx-done", busy: false };
+  private readonly rxEvent: RadioRxEvent = { type: "radio-rx", frame: new Uint8Array(0), rssi: 0, snr: 0, busy: false };
 
   constructor(queue: EventQueue, sink: MediumSink, options: MediumOptions) {
     this.queue = queue;
@@ -398,9 +398,9 @@ export class Medium {
   private end(tx: Transmission, now: number): void {
     const sender = tx.sender;
     this.sending[sender] = null;
-    this.sink.radioEvent(sender, TX_DONE, now);
     // The radio goes back to receive; CAD finds whatever is still on air.
-    if (this.busy[sender] > 0 && this.sending[sender] === null) this.sink.radioEvent(sender, BUSY, now);
+    this.txDone.busy = this.busy[sender] > 0;
+    this.sink.radioEvent(sender, this.txDone, now);
     const sum = this.options.sumInterference;
     const thr = this.options.captureThresholdDb;
     const arrivals = tx.arrivals;
@@ -426,9 +426,8 @@ export class Medium {
         ev.rssi = Math.round(a.rssi);
         const snr = Math.round((a.rssi - this.thresholds[rx].noiseFloorDbm) * 4) / 4;
         ev.snr = snr < this.options.maxSnrDb ? snr : this.options.maxSnrDb;
+        ev.busy = this.busy[rx] > 0;
         this.sink.radioEvent(rx, ev, now);
-        // radio-rx puts the node's radio back to idle; tell it again if more is on air.
-        if (this.busy[rx] > 0 && this.sending[rx] === null) this.sink.radioEvent(rx, BUSY, now);
       } else if (a.counted && this.busy[rx] === 0 && this.sending[rx] === null) {
         this.sink.radioEvent(rx, QUIET, now);
       }

@@ -17,7 +17,6 @@
 import { performance } from "node:perf_hooks";
 import { PortableChannelCipher } from "../firmware/crypto/index.js";
 import type { PkiPrimitives } from "../firmware/crypto/index.js";
-import { readU32le } from "../firmware/bytes/le32.js";
 import type { MqttGatewayConfig } from "../firmware/gateway/mqtt-config.js";
 import { frequencySlotForPreset } from "../firmware/mesh/frequency.js";
 import { defaultNodeConfig } from "../firmware/mesh/node-config.js";
@@ -349,6 +348,8 @@ export class Simulator implements MediumSink {
     if (spec.configure !== undefined) spec.configure(config);
     const spread = this.options.bootSpreadMs !== undefined ? this.options.bootSpreadMs : 0;
     const startMs = spec.startMs !== undefined ? spec.startMs : this.nowMs + (spread > 0 ? uniform01(rngStream(seed, i, StreamPurpose.BOOT)) * spread : 0);
+    const st: SimNodeState = { num: config.nodeNum, originated: 0, refused: 0, delivered: 0, duplicateDeliveries: 0, traffic: undefined, trafficSeq: 0, sameInstantTicks: 0 };
+    this.state.push(st);
     const node = new MeshNode({
       config: config,
       rng: rngStream(seed, i, StreamPurpose.NODE),
@@ -357,6 +358,9 @@ export class Simulator implements MediumSink {
       startMs: startMs,
       maxNodes: 0,
       mqtt: spec.mqtt,
+      // Every own packet is a tracked message from the moment it exists, whether the radio or a
+      // gateway's uplink carries it first.
+      observer: { originated: (id) => this.registerMessage(i, st.num, id) },
     });
     this.nodes.push(node);
     // A gateway's MQTT client opens its socket from the constructor, "at" its boot time.
@@ -375,8 +379,6 @@ export class Simulator implements MediumSink {
       modulation: node.timing.modulation,
       freqMhz: slot !== null ? slot.freqMhz : region.freqStartMhz,
     });
-    const st: SimNodeState = { num: c.nodeNum, originated: 0, refused: 0, delivered: 0, duplicateDeliveries: 0, traffic: undefined, trafficSeq: 0, sameInstantTicks: 0 };
-    this.state.push(st);
     this.deadlines.set(i, node.nextDeadline());
     const t = this.options.traffic;
     if (t !== undefined) {
@@ -715,8 +717,8 @@ export class Simulator implements MediumSink {
   private appSend(i: number, req: SendRequest): void {
     this.nodeCalls++;
     const id = this.nodes[i].send(req, this.nowMs);
-    if (id !== 0) this.registerMessage(i, this.state[i].num, id);
-    else this.registerRefused(i);
+    // Accepted sends were registered by the node's observer.
+    if (id === 0) this.registerRefused(i);
     this.collect(i);
   }
 
@@ -751,8 +753,6 @@ export class Simulator implements MediumSink {
     for (let k = 0; k < acts.length; k++) {
       const a = acts[k];
       if (a.type === "radio-tx") {
-        // A message first seen on air (module broadcasts, ACKs) is created when it is first sent.
-        if (a.frame.length >= 12 && readU32le(a.frame, 4) === this.state[i].num) this.registerMessage(i, this.state[i].num, readU32le(a.frame, 8));
         const toa = this.medium.transmit(i, a.frame, this.nowMs);
         if (this.options.onTransmit !== undefined) this.options.onTransmit(i, a.frame, this.nowMs, toa);
       } else if (a.type === "deliver") this.noteDelivery(i, a.packet);

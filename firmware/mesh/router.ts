@@ -73,6 +73,11 @@ function isBroadcast(to: number): boolean {
   return to === BROADCAST || to === BROADCAST_NO_LORA;
 }
 
+/** Told of every packet we originate once it is encoded, before MQTT or the radio sees it (simulator metrics). */
+export interface PacketObserver {
+  originated(id: number, portnum: number, now: number): void;
+}
+
 export interface RouterDeps {
   config: NodeConfig;
   channels: Channels;
@@ -82,6 +87,7 @@ export interface RouterDeps {
   pki: PkiPrimitives | undefined;
   timing: RadioTiming;
   actions: NodeAction[];
+  observer?: PacketObserver;
 }
 
 export class Router {
@@ -119,6 +125,7 @@ export class Router {
   private readonly pki: PkiPrimitives | undefined;
   readonly timing: RadioTiming;
   private readonly actions: NodeAction[];
+  private readonly observer: PacketObserver | undefined;
   private readonly ids: PacketIdGenerator;
   private readonly ourNum: number;
   private readonly ourRelayByte: number;
@@ -132,6 +139,7 @@ export class Router {
     this.pki = d.pki;
     this.timing = d.timing;
     this.actions = d.actions;
+    this.observer = d.observer;
     this.ourNum = d.config.nodeNum;
     this.ourRelayByte = lastByteOfNodeNum(d.config.nodeNum);
     this.history = new PacketHistory(d.config.nodeNum);
@@ -283,6 +291,7 @@ export class Router {
         return false;
       }
     }
+    if (own && this.observer !== undefined && p.decoded !== undefined) this.observer.originated(p.id, p.decoded.portnum || 0, now);
     // Router::send hands our own packets to MQTT after encryption (relays are never uplinked here).
     if (own && this.uplink !== undefined && p.decoded !== undefined) {
       const dec = copyPacket(p);
@@ -378,8 +387,8 @@ export class Router {
     this.actions.push({ type: "radio-tx", frame, airtimeMs });
   }
 
-  onTxDone(now: number): void {
-    this.radioState = RadioState.Idle;
+  onTxDone(busy: boolean, now: number): void {
+    this.radioState = busy ? RadioState.Receiving : RadioState.Idle;
     const front = this.queue.peek();
     if (front !== undefined && this.txTimerAt === undefined) this.startTxTimer(front, now);
   }
@@ -444,8 +453,10 @@ export class Router {
   // ---------------------------------------------------------------- receive path
 
   /** A frame from the radio (RadioLibInterface::handleReceiveInterrupt, then perhapsHandleReceived). */
-  onRadioRx(frame: Uint8Array, rssi: number, snr: number, now: number): void {
-    if (this.radioState === RadioState.Receiving) this.radioState = RadioState.Idle;
+  onRadioRx(frame: Uint8Array, rssi: number, snr: number, busy: boolean, now: number): void {
+    // Set before the packet is handled: a relay or reply queued below must not start while the
+    // radio still hears another frame.
+    if (this.radioState !== RadioState.Transmitting) this.radioState = busy ? RadioState.Receiving : RadioState.Idle;
     const airtime = this.timing.airtimeMs(frame.length);
     this.timing.recordRx(airtime, now);
     const r = decodeLoraFrame(frame);

@@ -276,6 +276,30 @@ describe("6.6 contention window and delays", () => {
     for (let seed = 1; seed < 30; seed++) expect(relayDelay(Role.CLIENT, -20, seed)).toBeLessThan(2 * CW_MAX * slot + 8 * slot);
   });
 
+  it("nothing is sent while the radio still hears another frame after a decode (isChannelActive)", () => {
+    const b = new NodeBench();
+    b.act((n, now) => n.sendText(BROADCAST, "mine", 0, false, now));
+    // A frame ends while a second is still on air; our relay of it and our own text must wait.
+    b.rx(frameOf(header({ id: 0x77 }), text("d")), 6, -90, true);
+    b.advance(60_000);
+    expect(b.sent).toHaveLength(0);
+    b.act((n, now) => n.handle({ type: "channel-busy", busy: false }, now));
+    b.advance(60_000);
+    expect(b.sent.map((s) => s.header.from).sort()).toEqual([0x99, US]);
+  });
+
+  it("a transmission that ends with another frame on air holds the next one too", () => {
+    const b = new NodeBench();
+    b.act((n, now) => n.sendText(BROADCAST, "one", 0, false, now));
+    b.act((n, now) => n.sendText(BROADCAST, "two", 0, false, now));
+    b.busyAfterTx = true;
+    b.advance(60_000);
+    expect(b.sent).toHaveLength(1);
+    b.act((n, now) => n.handle({ type: "channel-busy", busy: false }, now));
+    b.advance(60_000);
+    expect(b.sent.map((s) => s.data?.payload?.[0])).toEqual([111, 116]);
+  });
+
   it("the LongFast retransmission timeout equals the formula", () => {
     // 2·airtime + (2^CW + 2·CWmax + 2^5)·slot + 4500 with CW = 3 at 0 % utilisation:
     // airtime 1000 ms, slot 28 ms → 2000 + (8 + 16 + 32)·28 + 4500 = 8068 ms.

@@ -199,3 +199,24 @@ describe("determinism", () => {
     for (let i = 0; i < 20; i += 3) expect(b.medium.linkRssiDbm(i, (i + 1) % 20)).toBe(a.medium.linkRssiDbm(i, (i + 1) % 20));
   });
 });
+
+describe("listen before talk", () => {
+  it("in a saturated cluster no radio starts a frame while it hears another", () => {
+    // 40 nodes within earshot of most others, a 40-byte broadcast every 20 s each: frames end
+    // while others are on air all the time, which is when a core that forgot the channel state
+    // would transmit over them.
+    const layout = randomPlacement({ count: 40, seed: 5, widthM: 3000, depthM: 3000, connectRangeM: 1500 });
+    const sim = new Simulator({ seed: 5, bootSpreadMs: 10_000, traffic: { meanIntervalMs: 20_000, payloadBytes: 40 } });
+    for (const p of layout) sim.addNode({ x: p.x, y: p.y });
+    sim.runUntil(10 * 60_000);
+    let sent = 0;
+    let overBusy = 0;
+    for (let i = 0; i < 40; i++) {
+      sent += sim.medium.radioCounters(i).txPackets;
+      overBusy += sim.medium.radioCounters(i).txOverBusy;
+    }
+    expect(sent).toBeGreaterThan(500);
+    expect(sim.metrics().collisions).toBeGreaterThan(0);
+    expect(overBusy).toBe(0);
+  });
+});

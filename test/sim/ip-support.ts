@@ -19,7 +19,8 @@ export const ISLAND_B = [3, 4, 5];
 export const GATEWAY_A = 1;
 export const GATEWAY_B = 4;
 
-export function islands(ip: IpNetwork | undefined, o: Partial<SimulatorOptions> = {}): Simulator {
+/** `gatewayBroadcasts`: the gateways keep their periodic NodeInfo/position/telemetry broadcasts. */
+export function islands(ip: IpNetwork | undefined, o: Partial<SimulatorOptions> = {}, gatewayBroadcasts = false): Simulator {
   const sim = new Simulator({ seed: 11, medium: { linkOffsetSigmaDb: 0 }, ip, ...o });
   for (let island = 0; island < 2; island++)
     for (let k = 0; k < ISLAND_SIZE; k++) {
@@ -29,7 +30,7 @@ export function islands(ip: IpNetwork | undefined, o: Partial<SimulatorOptions> 
         y: 0,
         mqtt: gateway ? simGatewayConfig({ root: "msh/sim" }) : undefined,
         configure: (c) => {
-          disablePeriodicBroadcasts(c);
+          if (!gateway || !gatewayBroadcasts) disablePeriodicBroadcasts(c);
           if (gateway) enableChannelMqtt(c);
         },
       });

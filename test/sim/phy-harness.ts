@@ -15,6 +15,8 @@ export interface Heard {
   what: string;
   rssi?: number;
   snr?: number;
+  /** radio-rx / radio-tx-done: another frame was still on air. */
+  busy?: boolean;
 }
 
 export const LONG_FAST = presetModulation(ModemPreset.LONG_FAST, false);
@@ -35,8 +37,8 @@ export class PhyHarness {
       {
         radioEvent: (node: number, e: NodeEvent, now: number) => {
           if (e.type === "channel-busy") this.heard.push({ at: now, node, what: e.busy ? "busy" : "quiet" });
-          else if (e.type === "radio-tx-done") this.heard.push({ at: now, node, what: "tx-done" });
-          else if (e.type === "radio-rx") this.heard.push({ at: now, node, what: "rx:" + e.frame[0], rssi: e.rssi, snr: e.snr });
+          else if (e.type === "radio-tx-done") this.heard.push({ at: now, node, what: "tx-done", busy: e.busy === true });
+          else if (e.type === "radio-rx") this.heard.push({ at: now, node, what: "rx:" + e.frame[0], rssi: e.rssi, snr: e.snr, busy: e.busy === true });
         },
       },
       { ...defaultMediumOptions(1), pathLossModel: PathLossModel.LOG_DISTANCE, linkOffsetSigmaDb: 0, ...o },
@@ -67,7 +69,8 @@ export class PhyHarness {
 
   /** What `node` reported, as "what@time" strings with times rounded to 0.001 ms. */
   log(node: number): string[] {
-    return this.heard.filter((h) => h.node === node).map((h) => h.what + "@" + Math.round(h.at * 1000) / 1000);
+    // "+busy": the radio still heard another frame when this one ended.
+    return this.heard.filter((h) => h.node === node).map((h) => h.what + (h.busy === true ? "+busy" : "") + "@" + Math.round(h.at * 1000) / 1000);
   }
 
   received(node: number): string[] {

@@ -41,6 +41,8 @@ export class NodeBench {
   readonly logs: string[] = [];
   readonly toPhone: MqttClientProxyMessage[] = [];
   private txDoneAt: number | undefined;
+  /** Our transmissions end with another frame on air (radio-tx-done busy). */
+  busyAfterTx = false;
 
   constructor(configure?: (c: NodeConfig) => void, num = 0x10, pki?: PkiPrimitives, seed = 7, extra: Partial<MeshNodeOptions> = {}) {
     const c = defaultNodeConfig(num);
@@ -73,9 +75,9 @@ export class NodeBench {
     this.collect(this.node.takeActions());
   }
 
-  /** A frame heard from a neighbour. */
-  rx(frame: Uint8Array, snr = 6, rssi = -90): void {
-    this.act((n, now) => n.handle({ type: "radio-rx", frame, rssi, snr }, now));
+  /** A frame heard from a neighbour; `busy`: the radio still hears another frame after it. */
+  rx(frame: Uint8Array, snr = 6, rssi = -90, busy = false): void {
+    this.act((n, now) => n.handle({ type: "radio-rx", frame, rssi, snr, busy }, now));
   }
 
   /** Advances virtual time by `ms`, running the node's deadlines and TX completions on the way. */
@@ -88,7 +90,7 @@ export class NodeBench {
       this.now = Math.max(t, this.now);
       if (t === this.txDoneAt) {
         this.txDoneAt = undefined;
-        this.act((n, now) => n.handle({ type: "radio-tx-done" }, now));
+        this.act((n, now) => n.handle({ type: "radio-tx-done", busy: this.busyAfterTx }, now));
       } else this.act((n, now) => n.handle({ type: "tick" }, now));
     }
     this.now = until;
