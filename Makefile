@@ -27,6 +27,7 @@ build: check
 
 generate: setup
 	$(NPX) buf generate
+	$(NPX) tsx scripts/gen-wire-codecs.ts
 
 # Debian packages the integration tests use (mosquitto); installed when we are root with apt-get.
 debian-test-deps:

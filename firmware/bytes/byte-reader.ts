@@ -1,6 +1,7 @@
 // Bounds-checked reader over a Uint8Array slice. Every read that would cross `end` throws a
 // WireError carrying the absolute offset; the message decoders catch it at their boundary.
 import { WireError, WireErrorCode } from "./wire-error.js";
+import { float32FromBits } from "./float32.js";
 import { utf8Decode } from "./utf8.js";
 
 export class ByteReader {
@@ -12,14 +13,12 @@ export class ByteReader {
   readonly limit: number;
   /** Bits 32..63 of the last varint read (see varint()). */
   hi = 0;
-  private readonly view: DataView;
 
   constructor(buf: Uint8Array, start: number, end: number) {
     this.buf = buf;
     this.pos = start;
     this.end = end;
     this.limit = end;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   static of(buf: Uint8Array): ByteReader {
@@ -69,25 +68,21 @@ export class ByteReader {
     return this.fail(WireErrorCode.VarintTooLong, "varint longer than 10 bytes at byte " + start, start);
   }
 
-  fixed32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
-  }
-
+  // Little-endian reads by hand: a DataView per reader costs more than the whole of a small message.
   sfixed32(): number {
     this.need(4);
-    const v = this.view.getInt32(this.pos, true);
-    this.pos += 4;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
+  }
+
+  fixed32(): number {
+    return this.sfixed32() >>> 0;
   }
 
   float32(): number {
-    this.need(4);
-    const v = this.view.getFloat32(this.pos, true);
-    this.pos += 4;
-    return v;
+    return float32FromBits(this.sfixed32());
   }
 
   /**
@@ -114,8 +109,7 @@ export class ByteReader {
   /** A copy of the next `n` bytes (a copy, so decoded messages never alias network buffers). */
   bytes(n: number): Uint8Array {
     this.need(n);
-    const out = new Uint8Array(n);
-    out.set(this.buf.subarray(this.pos, this.pos + n), 0);
+    const out = this.buf.slice(this.pos, this.pos + n);
     this.pos += n;
     return out;
   }

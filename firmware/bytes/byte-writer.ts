@@ -1,16 +1,15 @@
 // Writer over a buffer of known size. Message encoders size first (like nanopb's sizing pass) and
 // then write once, so there is no growth, no copying of nested messages and no length back-patching.
+import { float32Bits } from "./float32.js";
 import { utf8Write } from "./utf8.js";
 
 export class ByteWriter {
   readonly buf: Uint8Array;
   pos: number;
-  private readonly view: DataView;
 
   constructor(buf: Uint8Array, start: number) {
     this.buf = buf;
     this.pos = start;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   static ofSize(n: number): ByteWriter {
@@ -48,19 +47,23 @@ export class ByteWriter {
     this.buf[this.pos++] = 0x01;
   }
 
+  /** Little-endian 32 bits (signed or unsigned: the low 32 bits of `v` are written). */
   fixed32(v: number): void {
-    this.view.setUint32(this.pos, v >>> 0, true);
-    this.pos += 4;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v & 0xff;
+    b[p + 1] = (v >>> 8) & 0xff;
+    b[p + 2] = (v >>> 16) & 0xff;
+    b[p + 3] = (v >>> 24) & 0xff;
+    this.pos = p + 4;
   }
 
   sfixed32(v: number): void {
-    this.view.setInt32(this.pos, v | 0, true);
-    this.pos += 4;
+    this.fixed32(v | 0);
   }
 
   float32(v: number): void {
-    this.view.setFloat32(this.pos, v, true);
-    this.pos += 4;
+    this.fixed32(float32Bits(v));
   }
 
   raw(b: Uint8Array): void {

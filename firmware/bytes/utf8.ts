@@ -62,6 +62,13 @@ export function utf8Encode(s: string): Uint8Array {
  * (WHATWG "decode" with replacement), so the result equals `new TextDecoder().decode(bytes)`.
  */
 export function utf8Decode(b: Uint8Array, start: number, end: number): string {
+  // ASCII fast path (channel ids, node ids, most names): no code point buffer.
+  if (end - start <= 64) {
+    let a = "";
+    let i = start;
+    while (i < end && b[i] < 0x80) a += String.fromCharCode(b[i++]);
+    if (i === end) return a;
+  }
   let s = "";
   let chunk: number[] = [];
   let i = start;

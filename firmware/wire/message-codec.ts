@@ -32,7 +32,7 @@ function isPackable(t: FieldType): boolean {
   return wireTypeOf(t) !== WT_LEN;
 }
 
-function badValue(s: MessageSchema, f: FieldSchema, why: string): never {
+export function badValue(s: MessageSchema, f: FieldSchema, why: string): never {
   throw new WireError(WireErrorCode.BadValue, s.name + "." + f.name + ": " + why, 0);
 }
 
@@ -133,35 +133,58 @@ function tagSize(f: FieldSchema): number {
   return varint32Size(f.no << 3);
 }
 
-function messageBodySize(s: MessageSchema, m: Obj, depth: number): number {
+/** Bytes field `f` with value `v` takes, tag included (0 when it is not written). Checks the value. */
+export function fieldSize(s: MessageSchema, f: FieldSchema, v: unknown, depth: number): number {
+  if (v === undefined || v === null) return 0;
+  if (f.card === Cardinality.Single) {
+    checkValue(s, f, v);
+    if (!f.presence && isDefault(f, v)) return 0;
+    checkLimit(s, f, v);
+    return tagSize(f) + scalarSize(f, v, depth);
+  }
+  if (!Array.isArray(v)) badValue(s, f, "expected an array");
+  const arr = v as unknown[];
+  if (arr.length === 0) return 0;
+  if (f.max > 0 && arr.length > f.max)
+    throw new WireError(WireErrorCode.OverLimit, s.name + "." + f.name + " has " + arr.length + " entries, limit " + f.max, 0);
+  let body = 0;
+  for (let j = 0; j < arr.length; j++) {
+    checkValue(s, f, arr[j]);
+    checkLimit(s, f, arr[j]);
+    body += scalarSize(f, arr[j], depth);
+  }
+  if (f.card === Cardinality.RepeatedPacked && isPackable(f.type)) return tagSize(f) + varint32Size(body) + body;
+  return tagSize(f) * arr.length + body;
+}
+
+/** Throws TOO_DEEP for a message nested deeper than MAX_MESSAGE_DEPTH (checked on encode). */
+/** OVER_LIMIT for a string or bytes value of `n` bytes above the field's nanopb limit. */
+export function overLimit(s: MessageSchema, f: FieldSchema, n: number): never {
+  throw new WireError(WireErrorCode.OverLimit, s.name + "." + f.name + " is " + n + " bytes, limit " + f.max, 0);
+}
+
+/** The decoder's errors for one field, kept out of line so the specialised decoders stay small. */
+export function failOverflow(r: ByteReader, s: MessageSchema, f: FieldSchema, at: number): never {
+  return r.fail(WireErrorCode.IntegerOverflow, s.name + "." + f.name + ": integer too large at byte " + at, at);
+}
+
+export function failOverLimit(r: ByteReader, s: MessageSchema, f: FieldSchema, len: number, at: number): never {
+  return r.fail(WireErrorCode.OverLimit, s.name + "." + f.name + " is " + len + " bytes, limit " + f.max, at);
+}
+
+export function failTooDeep(r: ByteReader, s: MessageSchema, f: FieldSchema, at: number): never {
+  return r.fail(WireErrorCode.TooDeep, s.name + "." + f.name + ": nested deeper than " + MAX_MESSAGE_DEPTH, at);
+}
+
+export function checkDepth(s: MessageSchema, depth: number): void {
   if (depth > MAX_MESSAGE_DEPTH) throw new WireError(WireErrorCode.TooDeep, s.name + " nested deeper than " + MAX_MESSAGE_DEPTH, 0);
+}
+
+export function messageBodySize(s: MessageSchema, m: Obj, depth: number): number {
+  checkDepth(s, depth);
   let size = 0;
   const fields = s.fields;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i];
-    const v = m[f.name];
-    if (v === undefined || v === null) continue;
-    if (f.card === Cardinality.Single) {
-      checkValue(s, f, v);
-      if (!f.presence && isDefault(f, v)) continue;
-      checkLimit(s, f, v);
-      size += tagSize(f) + scalarSize(f, v, depth);
-      continue;
-    }
-    if (!Array.isArray(v)) badValue(s, f, "expected an array");
-    const arr = v as unknown[];
-    if (arr.length === 0) continue;
-    if (f.max > 0 && arr.length > f.max)
-      throw new WireError(WireErrorCode.OverLimit, s.name + "." + f.name + " has " + arr.length + " entries, limit " + f.max, 0);
-    let body = 0;
-    for (let j = 0; j < arr.length; j++) {
-      checkValue(s, f, arr[j]);
-      checkLimit(s, f, arr[j]);
-      body += scalarSize(f, arr[j], depth);
-    }
-    if (f.card === Cardinality.RepeatedPacked && isPackable(f.type)) size += tagSize(f) + varint32Size(body) + body;
-    else size += tagSize(f) * arr.length + body;
-  }
+  for (let i = 0; i < fields.length; i++) size += fieldSize(s, fields[i], m[fields[i].name], depth);
   return size;
 }
 
@@ -207,33 +230,34 @@ function writeScalar(w: ByteWriter, f: FieldSchema, v: unknown, depth: number): 
   }
 }
 
-function writeMessageBody(w: ByteWriter, s: MessageSchema, m: Obj, depth: number): void {
-  const fields = s.fields;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i];
-    const v = m[f.name];
-    if (v === undefined || v === null) continue;
-    if (f.card === Cardinality.Single) {
-      if (!f.presence && isDefault(f, v)) continue;
+/** Writes field `f` with value `v` (already checked by fieldSize); nothing for an omitted value. */
+export function writeField(w: ByteWriter, f: FieldSchema, v: unknown, depth: number): void {
+  if (v === undefined || v === null) return;
+  if (f.card === Cardinality.Single) {
+    if (!f.presence && isDefault(f, v)) return;
+    w.varint32((f.no << 3) | wireTypeOf(f.type));
+    writeScalar(w, f, v, depth);
+    return;
+  }
+  const arr = v as unknown[];
+  if (arr.length === 0) return;
+  if (f.card === Cardinality.RepeatedPacked && isPackable(f.type)) {
+    let body = 0;
+    for (let j = 0; j < arr.length; j++) body += scalarSize(f, arr[j], depth);
+    w.varint32((f.no << 3) | WT_LEN);
+    w.varint32(body);
+    for (let j = 0; j < arr.length; j++) writeScalar(w, f, arr[j], depth);
+  } else {
+    for (let j = 0; j < arr.length; j++) {
       w.varint32((f.no << 3) | wireTypeOf(f.type));
-      writeScalar(w, f, v, depth);
-      continue;
-    }
-    const arr = v as unknown[];
-    if (arr.length === 0) continue;
-    if (f.card === Cardinality.RepeatedPacked && isPackable(f.type)) {
-      let body = 0;
-      for (let j = 0; j < arr.length; j++) body += scalarSize(f, arr[j], depth);
-      w.varint32((f.no << 3) | WT_LEN);
-      w.varint32(body);
-      for (let j = 0; j < arr.length; j++) writeScalar(w, f, arr[j], depth);
-    } else {
-      for (let j = 0; j < arr.length; j++) {
-        w.varint32((f.no << 3) | wireTypeOf(f.type));
-        writeScalar(w, f, arr[j], depth);
-      }
+      writeScalar(w, f, arr[j], depth);
     }
   }
+}
+
+export function writeMessageBody(w: ByteWriter, s: MessageSchema, m: Obj, depth: number): void {
+  const fields = s.fields;
+  for (let i = 0; i < fields.length; i++) writeField(w, fields[i], m[fields[i].name], depth);
 }
 
 /** Encodes `m` with schema `s`. Throws WireError (BAD_VALUE, OVER_LIMIT, TOO_DEEP) for values nanopb could not hold. */
@@ -319,37 +343,46 @@ function clearOneof(s: MessageSchema, f: FieldSchema, m: Obj): void {
   for (let i = 0; i < fields.length; i++) if (fields[i].oneof === f.oneof && fields[i] !== f) delete m[fields[i].name];
 }
 
-function decodeMessageBody(r: ByteReader, s: MessageSchema, depth: number, m: Obj): Obj {
-  while (r.pos < r.end) {
-    const at = r.pos;
-    const tag = r.varint();
-    if (r.hi !== 0) r.fail(WireErrorCode.BadFieldNumber, "field tag too large at byte " + at, at);
-    const no = tag >>> 3;
-    const wt = tag & 7;
-    if (no === 0) r.fail(WireErrorCode.BadFieldNumber, "field number 0 at byte " + at, at);
-    const f = s.byNo[no];
-    if (f === undefined) {
-      skipField(r, wt, at);
-      continue;
-    }
-    const want = wireTypeOf(f.type);
-    if (f.card !== Cardinality.Single) {
-      if (wt === WT_LEN && want !== WT_LEN) {
-        const len = r.length(s.name + "." + f.name);
-        const outerEnd = r.end;
-        r.end = r.pos + len;
-        while (r.pos < r.end) pushRepeated(r, s, f, m, readScalar(r, s, f, depth, undefined), r.pos);
-        r.end = outerEnd;
-        continue;
-      }
-      if (wt !== want) r.fail(WireErrorCode.BadWireType, s.name + "." + f.name + ": wire type " + wt + " at byte " + at + ", expected " + want, at);
-      pushRepeated(r, s, f, m, readScalar(r, s, f, depth, undefined), at);
-      continue;
+/** Reads a field tag: BAD_FIELD_NUMBER for a tag above 32 bits or field number 0. */
+export function readTag(r: ByteReader, at: number): number {
+  const tag = r.varint();
+  if (r.hi !== 0) r.fail(WireErrorCode.BadFieldNumber, "field tag too large at byte " + at, at);
+  if (tag >>> 3 === 0) r.fail(WireErrorCode.BadFieldNumber, "field number 0 at byte " + at, at);
+  return tag;
+}
+
+/** Decodes one field whose tag was read at `at` into `m`: known, unknown (skipped) or repeated. */
+export function decodeField(r: ByteReader, s: MessageSchema, depth: number, m: Obj, tag: number, at: number): void {
+  const wt = tag & 7;
+  const f = s.byNo[tag >>> 3];
+  if (f === undefined) {
+    skipField(r, wt, at);
+    return;
+  }
+  const want = wireTypeOf(f.type);
+  if (f.card !== Cardinality.Single) {
+    if (wt === WT_LEN && want !== WT_LEN) {
+      const len = r.length(s.name + "." + f.name);
+      const outerEnd = r.end;
+      r.end = r.pos + len;
+      while (r.pos < r.end) pushRepeated(r, s, f, m, readScalar(r, s, f, depth, undefined), r.pos);
+      r.end = outerEnd;
+      return;
     }
     if (wt !== want) r.fail(WireErrorCode.BadWireType, s.name + "." + f.name + ": wire type " + wt + " at byte " + at + ", expected " + want, at);
-    if (f.oneof !== "") clearOneof(s, f, m);
-    // A repeated occurrence of a message field merges into the earlier one (protobuf and nanopb agree).
-    m[f.name] = readScalar(r, s, f, depth, f.type === FieldType.Message ? m[f.name] : undefined);
+    pushRepeated(r, s, f, m, readScalar(r, s, f, depth, undefined), at);
+    return;
+  }
+  if (wt !== want) r.fail(WireErrorCode.BadWireType, s.name + "." + f.name + ": wire type " + wt + " at byte " + at + ", expected " + want, at);
+  if (f.oneof !== "") clearOneof(s, f, m);
+  // A repeated occurrence of a message field merges into the earlier one (protobuf and nanopb agree).
+  m[f.name] = readScalar(r, s, f, depth, f.type === FieldType.Message ? m[f.name] : undefined);
+}
+
+export function decodeMessageBody(r: ByteReader, s: MessageSchema, depth: number, m: Obj): Obj {
+  while (r.pos < r.end) {
+    const at = r.pos;
+    decodeField(r, s, depth, m, readTag(r, at), at);
   }
   return m;
 }

@@ -1,10 +1,23 @@
 // Typed encode/decode entry points for each message. Decoded objects hold only the fields present
 // on the wire (an absent field is `undefined`, never a default), so encode(decode(b)) reproduces
 // canonical nanopb bytes and explicit presence survives a round trip.
-import { catchWireError } from "../bytes/wire-error.js";
+import { ByteReader } from "../bytes/byte-reader.js";
+import { ByteWriter } from "../bytes/byte-writer.js";
+import { WireError, WireErrorCode, catchWireError } from "../bytes/wire-error.js";
 import type { DecodeResult } from "../bytes/wire-error.js";
 import type { MessageSchema } from "./field-schema.js";
-import { decodeMessage, encodeMessage, encodedSize } from "./message-codec.js";
+import {
+  decodeDataBody,
+  decodeMeshPacketBody,
+  decodeServiceEnvelopeBody,
+  sizeDataBody,
+  sizeMeshPacketBody,
+  sizeServiceEnvelopeBody,
+  writeDataBody,
+  writeMeshPacketBody,
+  writeServiceEnvelopeBody,
+} from "./gen/specialised-codecs.js";
+import { MAX_MESSAGE_BYTES, decodeMessage, encodeMessage, encodedSize } from "./message-codec.js";
 import {
   ChannelSchema,
   ChannelSettingsSchema,
@@ -246,9 +259,34 @@ export function codecFor<T extends object>(schema: MessageSchema): Codec<T> {
   };
 }
 
-export const DataCodec = codecFor<Data>(DataSchema);
-export const MeshPacketCodec = codecFor<MeshPacket>(MeshPacketSchema);
-export const ServiceEnvelopeCodec = codecFor<ServiceEnvelope>(ServiceEnvelopeSchema);
+/** A codec over generated body functions (gen/specialised-codecs.ts) with the generic codec's contract. */
+function specialisedCodec<T extends object>(
+  schema: MessageSchema,
+  size: (m: T, depth: number) => number,
+  write: (w: ByteWriter, m: T, depth: number) => void,
+  decodeBody: (r: ByteReader, depth: number, m: T) => T,
+): Codec<T> {
+  const encode = (m: T): Uint8Array => {
+    const w = ByteWriter.ofSize(size(m, 1));
+    write(w, m, 1);
+    return w.buf;
+  };
+  const decode = (b: Uint8Array): T => {
+    if (b.length > MAX_MESSAGE_BYTES) throw new WireError(WireErrorCode.OverLimit, schema.name + " is " + b.length + " bytes, limit " + MAX_MESSAGE_BYTES, 0);
+    return decodeBody(new ByteReader(b, 0, b.length), 1, {} as T);
+  };
+  return {
+    schema,
+    encode,
+    tryEncode: (m: T) => catchWireError(() => encode(m)),
+    decode: (b: Uint8Array) => catchWireError(() => decode(b)),
+    size: (m: T) => size(m, 1),
+  };
+}
+
+export const DataCodec = specialisedCodec<Data>(DataSchema, sizeDataBody, writeDataBody, decodeDataBody);
+export const MeshPacketCodec = specialisedCodec<MeshPacket>(MeshPacketSchema, sizeMeshPacketBody, writeMeshPacketBody, decodeMeshPacketBody);
+export const ServiceEnvelopeCodec = specialisedCodec<ServiceEnvelope>(ServiceEnvelopeSchema, sizeServiceEnvelopeBody, writeServiceEnvelopeBody, decodeServiceEnvelopeBody);
 export const MapReportCodec = codecFor<MapReport>(MapReportSchema);
 export const MqttClientProxyMessageCodec = codecFor<MqttClientProxyMessage>(MqttClientProxyMessageSchema);
 export const ToRadioCodec = codecFor<ToRadio>(ToRadioSchema);
