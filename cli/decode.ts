@@ -2,7 +2,7 @@
 import { createInterface } from "node:readline";
 import { fromBase64 } from "../firmware/bytes/base64.js";
 import { expandPsk } from "../firmware/crypto/index.js";
-import { NodeChannelCipher } from "../firmware/platform/node/index.js";
+import { NodeChannelCipher, useBytePool } from "../firmware/platform/node/index.js";
 import { decodeItem } from "./decode-item.js";
 import type { DecodeKey, DecodeOptions } from "./decode-item.js";
 import { parseInputBytes } from "./input-bytes.js";
@@ -59,6 +59,7 @@ function decodeText(text: string, options: DecodeOptions): { line: string; ok: b
 }
 
 export async function runDecode(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, stdin: NodeJS.ReadableStream): Promise<number> {
+  useBytePool();
   const { options, input } = parseDecodeArgs(argv);
   if (input !== "-") {
     const r = decodeText(input, options);

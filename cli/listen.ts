@@ -9,7 +9,7 @@ import { TopicKind, parseTopic } from "../firmware/gateway/topics.js";
 import { SeededRng } from "../firmware/mesh/rng.js";
 import { MqttClient, connAckRefusalText } from "../firmware/mqtt/client.js";
 import { BrokerSocket } from "../firmware/platform/node/broker-socket.js";
-import { NodeChannelCipher } from "../firmware/platform/node/index.js";
+import { NodeChannelCipher, useBytePool } from "../firmware/platform/node/index.js";
 import type { NodeEvent } from "../firmware/node-events.js";
 import { decodeItem } from "./decode-item.js";
 import type { DecodeKey, DecodeOptions } from "./decode-item.js";
@@ -102,6 +102,7 @@ interface Line {
 
 /** Runs until SIGINT/SIGTERM (or `signal` aborts); returns the exit status. */
 export async function runListen(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, signal?: AbortSignal): Promise<number> {
+  useBytePool();
   const args = parseListenArgs(argv);
   const ca = args.ca === undefined ? undefined : readFileSync(args.ca);
   const options: DecodeOptions = { frame: false, keys: args.keys, cipher: new NodeChannelCipher() };

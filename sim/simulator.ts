@@ -16,7 +16,7 @@
 // loop never awaits; option `realtime` paces virtual time to the wall clock (async loop only).
 import { performance } from "node:perf_hooks";
 import { PortableChannelCipher } from "../firmware/crypto/index.js";
-import type { PkiPrimitives } from "../firmware/crypto/index.js";
+import type { ChannelCipher, PkiPrimitives } from "../firmware/crypto/index.js";
 import type { MqttGatewayConfig } from "../firmware/gateway/mqtt-config.js";
 import { frequencySlotForPreset } from "../firmware/mesh/frequency.js";
 import { defaultNodeConfig } from "../firmware/mesh/node-config.js";
@@ -91,6 +91,8 @@ export interface SimulatorOptions {
   /** Nodes without an explicit startMs boot uniformly within this window after being added (default 0). */
   bootSpreadMs?: number;
   pki?: PkiPrimitives;
+  /** Channel AES for every node: one instance serves them all (the simulator is single-threaded). */
+  cipher?: ChannelCipher;
   /** Bound on queued events (event-queue.ts DEFAULT_EVENT_QUEUE_CAPACITY). */
   queueCapacity?: number;
   /** Bound on the delivery log (default 1 Mi records, ~100 B each); later deliveries are counted only. */
@@ -314,9 +316,11 @@ export class Simulator implements MediumSink {
   private paceVirtual0 = 0;
   private sleeping = false;
   private wake: (() => void) | undefined;
+  private readonly cipher: ChannelCipher;
 
   constructor(options: SimulatorOptions) {
     this.options = options;
+    this.cipher = options.cipher !== undefined ? options.cipher : new PortableChannelCipher();
     this.queue = new EventQueue(options.queueCapacity);
     this.medium = new Medium(this.queue, this, { ...defaultMediumOptions(options.seed), ...options.medium, seed: options.seed });
     this.maxLog = options.maxDeliveryLog !== undefined ? options.maxDeliveryLog : DEFAULT_MAX_LOG;
@@ -353,7 +357,7 @@ export class Simulator implements MediumSink {
     const node = new MeshNode({
       config: config,
       rng: rngStream(seed, i, StreamPurpose.NODE),
-      cipher: new PortableChannelCipher(),
+      cipher: this.cipher,
       pki: this.options.pki,
       startMs: startMs,
       maxNodes: 0,

@@ -1,6 +1,7 @@
 // Bounds-checked reader over a Uint8Array slice. Every read that would cross `end` throws a
 // WireError carrying the absolute offset; the message decoders catch it at their boundary.
 import { WireError, WireErrorCode } from "./wire-error.js";
+import { copyBytes } from "./byte-copy.js";
 import { float32FromBits } from "./float32.js";
 import { utf8Decode } from "./utf8.js";
 
@@ -109,7 +110,7 @@ export class ByteReader {
   /** A copy of the next `n` bytes (a copy, so decoded messages never alias network buffers). */
   bytes(n: number): Uint8Array {
     this.need(n);
-    const out = this.buf.slice(this.pos, this.pos + n);
+    const out = copyBytes(this.buf, this.pos, this.pos + n);
     this.pos += n;
     return out;
   }

@@ -87,6 +87,17 @@ function incrementDigits(d: string): string {
   return d.substring(0, i) + String.fromCharCode(d.charCodeAt(i) + 1) + tail;
 }
 
+/** Decimal digits of a whole number 1 <= a < 2^53 (each step is exact in a double). */
+function wholeDigits(a: number): string {
+  let s = "";
+  while (a > 0) {
+    const r = a % 10;
+    s = String.fromCharCode(48 + r) + s;
+    a = (a - r) / 10;
+  }
+  return s;
+}
+
 function zeros(n: number): string {
   let s = "";
   for (let i = 0; i < n; i++) s += "0";
@@ -102,6 +113,10 @@ export function formatJsonNumber(x: number): string {
   if (x !== x || x === Infinity || x === -Infinity) return "null";
   if (x === 0) return 1 / x < 0 ? "-0" : "0";
   const negative = x < 0;
+  // Whole numbers below 1e15 print all their digits (%.15g keeps up to 15, no exponent): the common
+  // case (ids, times, counters), done with exact integer steps instead of the limb arithmetic.
+  const a = negative ? -x : x;
+  if (a < 1e15 && a === Math.floor(a)) return (negative ? "-" : "") + wholeDigits(a);
   // Split the double into its exact integer mantissa and binary exponent.
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, negative ? -x : x);

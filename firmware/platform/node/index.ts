@@ -4,3 +4,4 @@ export { nodePki } from "./node-pki.js";
 export { BrokerSocket, describeSocketError } from "./broker-socket.js";
 export { NodeDriver } from "./node-driver.js";
 export type { NodeDriverOptions } from "./node-driver.js";
+export { useBytePool } from "./byte-pool.js";
