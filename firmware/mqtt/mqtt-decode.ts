@@ -1,9 +1,9 @@
 // Decoding rules shared by the incremental parser and decodeMqttPacket: the fixed header's first
 // byte, the remaining length per type, and the bodies. Everything throws MqttError; the public
 // entry points (mqtt-parser.ts) catch it and return it as a value.
-import { utf8Decode } from "../bytes/utf8.js";
+import { copyBytes } from "../bytes/byte-copy.js";
 import { MqttError, MqttErrorCode } from "./mqtt-error.js";
-import { isValidTopicFilter, isValidTopicName, isWellFormedMqttUtf8 } from "./mqtt-strings.js";
+import { decodeMqttString, isValidTopicFilter, isValidTopicName } from "./mqtt-strings.js";
 import { MQTT_PROTOCOL_LEVEL, MqttPacketTypeCode, SUBACK_FAILURE } from "./packets.js";
 import type { ConnectPacket, MqttAnyQos, MqttPacket, MqttQos, MqttSubscription, MqttWill } from "./packets.js";
 
@@ -102,8 +102,9 @@ class BodyCursor {
     this.need(n, what);
     const start = this.pos;
     this.pos += n;
-    if (!isWellFormedMqttUtf8(this.buf, start, start + n)) fail(MqttErrorCode.BadUtf8, what + " is not well-formed UTF-8 or holds U+0000", "MQTT-1.5.3-1");
-    return utf8Decode(this.buf, start, start + n);
+    const s = decodeMqttString(this.buf, start, start + n);
+    if (s === undefined) fail(MqttErrorCode.BadUtf8, what + " is not well-formed UTF-8 or holds U+0000", "MQTT-1.5.3-1");
+    return s;
   }
 
   /** Binary data with a 2-byte length (section 1.5.3), copied out of the buffer. */
@@ -115,8 +116,7 @@ class BodyCursor {
   /** The next `n` bytes, copied (the parser's buffer is reused). */
   rest(n: number, what: string): Uint8Array {
     this.need(n, what);
-    const out = new Uint8Array(n);
-    out.set(this.buf.subarray(this.pos, this.pos + n));
+    const out = copyBytes(this.buf, this.pos, this.pos + n);
     this.pos += n;
     return out;
   }

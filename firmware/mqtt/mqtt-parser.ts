@@ -54,6 +54,24 @@ function resolveMax(maxPacketBytes: number | undefined): number {
   return maxPacketBytes;
 }
 
+/**
+ * Total size of the packet starting at chunk[at] when its fixed header is well-formed and the
+ * whole packet lies within the chunk, else 0 (the byte-at-a-time path then reads, and reports, it).
+ */
+function wholePacketLength(chunk: Uint8Array, at: number): number {
+  let remaining = 0;
+  let multiplier = 1;
+  let pos = at + 1;
+  for (let k = 0; k < 4; k++) {
+    if (pos >= chunk.length) return 0;
+    const b = chunk[pos++];
+    remaining += (b & 0x7f) * multiplier;
+    if ((b & 0x80) === 0) return chunk.length - pos >= remaining ? pos - at + remaining : 0;
+    multiplier *= 128;
+  }
+  return 0; // a fifth length byte: malformed, left to the state machine's error
+}
+
 export class MqttParser {
   readonly maxPacketBytes: number;
   readonly stats: MqttParserStats = { packets: 0, bytes: 0, errors: 0, refusedBytes: 0 };
@@ -110,6 +128,23 @@ export class MqttParser {
     try {
       while (i < chunk.length) {
         if (this.st === MqttParserState.FixedHeader) {
+          const whole = wholePacketLength(chunk, i);
+          if (whole > 0) {
+            // Fast path: the whole packet is in this chunk, so it is decoded where it lies instead
+            // of being copied into the receive buffer first (decodeMqttBody copies what it keeps).
+            // The checks run in the state machine's order, with `i` where it would be at each,
+            // so errors and stats are the same either way.
+            const h = chunk[i++];
+            checkFirstByte(h);
+            const lengthBytes = chunk[i] < 0x80 ? 1 : chunk[i + 1] < 0x80 ? 2 : chunk[i + 2] < 0x80 ? 3 : 4;
+            const remaining = whole - 1 - lengthBytes;
+            i += lengthBytes;
+            checkRemainingLength(h, remaining, whole, this.maxPacketBytes);
+            i += remaining;
+            packets.push(decodeMqttBody(h, chunk, i - remaining, i));
+            this.stats.packets++;
+            continue;
+          }
           const h = chunk[i++];
           checkFirstByte(h);
           this.header = h;

@@ -6,9 +6,9 @@
 //
 // encodedMqttLength measures (and validates), encodeMqttPacketInto writes into caller memory (a
 // fixed buffer), encodeMqttPacket allocates exactly the bytes needed.
-import { utf8Length, utf8Write } from "../bytes/utf8.js";
+import { utf8Write } from "../bytes/utf8.js";
 import { MqttError, MqttErrorCode } from "./mqtt-error.js";
-import { isEncodableMqttString, isValidTopicFilter, isValidTopicName, MQTT_MAX_STRING_BYTES } from "./mqtt-strings.js";
+import { encodableMqttStringLength, isValidTopicFilter, isValidTopicName, MQTT_MAX_STRING_BYTES } from "./mqtt-strings.js";
 import { MQTT_MAX_REMAINING_LENGTH, MQTT_PROTOCOL_LEVEL, MQTT_SPEC_MAX_PACKET_BYTES, MqttPacketTypeCode, SUBACK_FAILURE } from "./packets.js";
 import type { MqttPacket } from "./packets.js";
 
@@ -23,8 +23,8 @@ function isInt(x: unknown, min: number, max: number): boolean {
 /** Bytes of a UTF-8 encoded string field including its 2-byte length (section 1.5.3). */
 function stringFieldSize(s: string, what: string): number {
   if (typeof s !== "string") fail(MqttErrorCode.BadValue, what + " is not a string", "1.5.3");
-  if (!isEncodableMqttString(s)) fail(MqttErrorCode.BadUtf8, what + " has U+0000 or a lone surrogate", "MQTT-1.5.3-2");
-  const n = utf8Length(s);
+  const n = encodableMqttStringLength(s);
+  if (n < 0) fail(MqttErrorCode.BadUtf8, what + " has U+0000 or a lone surrogate", "MQTT-1.5.3-2");
   if (n > MQTT_MAX_STRING_BYTES) fail(MqttErrorCode.BadValue, what + " is longer than 65535 bytes", "1.5.3");
   return 2 + n;
 }

@@ -1,5 +1,6 @@
 // The rules MQTT 3.1.1 puts on strings and topics: UTF-8 encoded strings (section 1.5.3) and topic
 // names and filters (section 4.7). Checked by hand, without regex (Espruino's is partial).
+import { utf8Decode } from "../bytes/utf8.js";
 
 /** Longest UTF-8 encoded string: the 2-byte length prefix (section 1.5.3). */
 export const MQTT_MAX_STRING_BYTES = 65535;
@@ -40,6 +41,56 @@ export function isWellFormedMqttUtf8(b: Uint8Array, start: number, end: number):
     i += n + 1;
   }
   return true;
+}
+
+/** Longest string the ASCII fast path of decodeMqttString builds with one fromCharCode.apply (an argument list Espruino takes). */
+const ASCII_FAST_PATH_MAX = 256;
+
+/**
+ * Decodes b[start, end) as an MQTT UTF-8 encoded string, or returns undefined when it is not
+ * well-formed (isWellFormedMqttUtf8). Topics and client ids are nearly always short ASCII: that case
+ * is checked and converted in one pass; anything else takes the general check and decoder.
+ */
+export function decodeMqttString(b: Uint8Array, start: number, end: number): string | undefined {
+  const n = end - start;
+  if (n <= ASCII_FAST_PATH_MAX) {
+    // Sized up front: growing the array by push costs more than the rest of the conversion.
+    const codes: number[] = new Array(n);
+    let i = start;
+    for (; i < end; i++) {
+      const c = b[i];
+      if (c === 0) return undefined; // [MQTT-1.5.3-2]
+      if (c >= 0x80) break;
+      codes[i - start] = c;
+    }
+    if (i === end) return String.fromCharCode.apply(null, codes);
+  }
+  if (!isWellFormedMqttUtf8(b, start, end)) return undefined;
+  return utf8Decode(b, start, end);
+}
+
+/**
+ * The UTF-8 length of `s` when it can be sent as an MQTT string (isEncodableMqttString), else -1:
+ * the encoder's check and size in one pass over the string.
+ */
+export function encodableMqttStringLength(s: string): number {
+  let n = 0;
+  const len = s.length;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 0) return -1;
+      n += 1;
+    } else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      const d = i + 1 < len ? s.charCodeAt(i + 1) : 0;
+      if (d < 0xdc00 || d > 0xdfff) return -1;
+      n += 4;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return -1;
+    else n += 3;
+  }
+  return n;
 }
 
 /**
