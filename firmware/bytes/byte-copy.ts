@@ -1,5 +1,6 @@
-// Where decoded byte fields (protobuf bytes, MQTT payloads) get their own memory. Decoders copy so
-// that what they return never aliases a network or parser buffer that is about to be reused.
+// Where decoded byte fields (protobuf bytes, MQTT payloads) and encoder output get their memory.
+// Decoders copy so that what they return never aliases a network or parser buffer that is about to
+// be reused.
 //
 // The default makes one new Uint8Array per field, which is what a board wants (memory is tight and
 // every allocation is a JsVar anyway). Not slice(): on Espruino Uint8Array#slice returns a plain Array. On V8 a fresh typed array of more than 64 bytes
@@ -10,6 +11,8 @@
 export interface ByteCopier {
   /** A copy of src[start, end) that shares no memory with `src`. */
   copy(src: Uint8Array, start: number, end: number): Uint8Array;
+  /** `n` zero bytes of fresh memory (encoder output). */
+  alloc(n: number): Uint8Array;
 }
 
 function freshCopy(src: Uint8Array, start: number, end: number): Uint8Array {
@@ -18,13 +21,22 @@ function freshCopy(src: Uint8Array, start: number, end: number): Uint8Array {
   return out;
 }
 
-const FRESH: ByteCopier = { copy: freshCopy };
+function freshAlloc(n: number): Uint8Array {
+  return new Uint8Array(n);
+}
+
+const FRESH: ByteCopier = { copy: freshCopy, alloc: freshAlloc };
 
 let copier: ByteCopier = FRESH;
 
 /** A copy of src[start, end) made by the installed copier (a new array unless a pool is installed). */
 export function copyBytes(src: Uint8Array, start: number, end: number): Uint8Array {
   return copier.copy(src, start, end);
+}
+
+/** `n` zero bytes from the installed copier (a new array unless a pool is installed). */
+export function allocBytes(n: number): Uint8Array {
+  return copier.alloc(n);
 }
 
 /** Installs `c` for every decoder in the process; undefined goes back to one new array per copy. Returns the previous one. */
@@ -53,16 +65,29 @@ export class BytePool implements ByteCopier {
   copy(src: Uint8Array, start: number, end: number): Uint8Array {
     const n = end - start;
     if (n > BYTE_POOL_MAX_COPY) return freshCopy(src, start, end);
+    const at = this.take(n);
+    const slab = this.slab;
+    if (n <= 32) for (let i = 0; i < n; i++) slab[at + i] = src[start + i];
+    else slab.set(src.subarray(start, end), at);
+    return slab.subarray(at, at + n);
+  }
+
+  alloc(n: number): Uint8Array {
+    if (n > BYTE_POOL_MAX_COPY) return new Uint8Array(n);
+    const at = this.take(n);
+    // Slab memory is never handed out twice, so it is still zero.
+    return this.slab.subarray(at, at + n);
+  }
+
+  /** Reserves n bytes (8-byte aligned) in the current slab or a new one; returns their offset. */
+  private take(n: number): number {
     if (this.used + n > BYTE_POOL_SLAB_BYTES) {
       this.slab = new Uint8Array(BYTE_POOL_SLAB_BYTES);
       this.used = 0;
       this.slabs++;
     }
     const at = this.used;
-    const slab = this.slab;
-    if (n <= 32) for (let i = 0; i < n; i++) slab[at + i] = src[start + i];
-    else slab.set(src.subarray(start, end), at);
     this.used = (at + n + 7) & ~7;
-    return slab.subarray(at, at + n);
+    return at;
   }
 }

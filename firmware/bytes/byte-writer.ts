@@ -1,5 +1,6 @@
 // Writer over a buffer of known size. Message encoders size first (like nanopb's sizing pass) and
 // then write once, so there is no growth, no copying of nested messages and no length back-patching.
+import { allocBytes } from "./byte-copy.js";
 import { float32Bits } from "./float32.js";
 import { utf8Write } from "./utf8.js";
 
@@ -13,7 +14,7 @@ export class ByteWriter {
   }
 
   static ofSize(n: number): ByteWriter {
-    return new ByteWriter(new Uint8Array(n), 0);
+    return new ByteWriter(allocBytes(n), 0);
   }
 
   u8(b: number): void {

@@ -1,4 +1,4 @@
-export { BYTE_POOL_MAX_COPY, BYTE_POOL_SLAB_BYTES, BytePool, copyBytes, setByteCopier } from "./byte-copy.js";
+export { BYTE_POOL_MAX_COPY, BYTE_POOL_SLAB_BYTES, BytePool, allocBytes, copyBytes, setByteCopier } from "./byte-copy.js";
 export type { ByteCopier } from "./byte-copy.js";
 export { ByteReader } from "./byte-reader.js";
 export { ByteWriter, varint32Size, varintInt32Size } from "./byte-writer.js";

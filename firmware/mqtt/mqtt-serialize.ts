@@ -6,6 +6,7 @@
 //
 // encodedMqttLength measures (and validates), encodeMqttPacketInto writes into caller memory (a
 // fixed buffer), encodeMqttPacket allocates exactly the bytes needed.
+import { allocBytes } from "../bytes/byte-copy.js";
 import { utf8Write } from "../bytes/utf8.js";
 import { MqttError, MqttErrorCode } from "./mqtt-error.js";
 import { encodableMqttStringLength, isValidTopicFilter, isValidTopicName, MQTT_MAX_STRING_BYTES } from "./mqtt-strings.js";
@@ -301,7 +302,7 @@ export function encodeMqttPacket(p: MqttPacket, maxPacketBytes?: number): Uint8A
   const n = checkedBodyLength(p);
   const total = 1 + remainingLengthSize(n) + n;
   if (total > limit) fail(MqttErrorCode.Oversize, "packet of " + total + " bytes exceeds the maximum of " + limit, "");
-  const out = new Uint8Array(total);
+  const out = allocBytes(total);
   writePacket(p, n, out, 0);
   return out;
 }

@@ -39,6 +39,18 @@ describe("BytePool", () => {
     expect(pool.slabs).toBeGreaterThanOrEqual(3);
   });
 
+  it("allocates zeroed memory that no copy or other allocation shares", () => {
+    const pool = new BytePool();
+    const a = pool.alloc(100);
+    const c = pool.copy(new Uint8Array(50).fill(9), 0, 50);
+    const b = pool.alloc(BYTE_POOL_MAX_COPY + 1);
+    expect(Array.from(a)).toEqual(new Array(100).fill(0));
+    a.fill(1);
+    b.fill(2);
+    expect(Array.from(c)).toEqual(new Array(50).fill(9));
+    expect(b.buffer.byteLength).toBe(BYTE_POOL_MAX_COPY + 1);
+  });
+
   it("is used by copyBytes only once installed (the default makes a new array, as on a board)", () => {
     const src = new Uint8Array([1, 2, 3]);
     expect(copyBytes(src, 0, 3).buffer.byteLength).toBe(3);
