@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NPX := npx --no-install
 STAMP := node_modules/.meshport-installed
 
-.PHONY: setup build check lint typecheck test generate sim bench bench-sim clean debian-test-deps
+.PHONY: setup build check lint typecheck test generate sim bench bench-sim clean debian-test-deps wasm
 
 setup: $(STAMP)
 
@@ -28,6 +28,11 @@ build: check
 generate: setup
 	$(NPX) buf generate
 	$(NPX) tsx scripts/gen-wire-codecs.ts
+
+# AssemblyScript build of the portable hot paths (AES, CTR, envelope pipeline) into the committed
+# wasm/gen/meshport-wasm.ts; test/wasm/wasm-drift.test.ts fails when it is stale.
+wasm: setup
+	node scripts/build-wasm.mjs
 
 # Debian packages the integration tests use (mosquitto); installed when we are root with apt-get.
 debian-test-deps:

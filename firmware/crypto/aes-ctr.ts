@@ -4,14 +4,14 @@
 // without carrying into byte 11. For Meshtastic packets (counter starts at 0, at most 256 bytes)
 // this is identical to the 128-bit counter of node:crypto's aes-*-ctr.
 //
-// Portable-AssemblyScript subset, like aes.ts.
+// Portable-AssemblyScript subset, like aes.ts (compiled into wasm/ as well).
 
-import { aesEncryptBlock } from "./aes.js";
+import type { i32, u32, u8 } from "../portable/types.js";
+import { aesEncryptWords } from "./aes.js";
 
-// Scratch blocks for the running counter and its keystream: 32 bytes, reused by every call (the
-// core is single-threaded and this function does not re-enter).
-const CTR_BLOCK = new Uint8Array(16);
-const KEYSTREAM = new Uint8Array(16);
+// Keystream words of the current block: 16 bytes, reused by every call (the core is
+// single-threaded and this function does not re-enter).
+const KEYSTREAM = new Uint32Array(4);
 
 /**
  * XORs `len` bytes of `input[inOff..]` with the AES-CTR keystream for `counter` (16 bytes, read
@@ -22,34 +22,54 @@ const KEYSTREAM = new Uint8Array(16);
  */
 export function aesCtrXor(
   roundKeys: Uint32Array,
-  rounds: number,
+  rounds: i32,
   counter: Uint8Array,
   input: Uint8Array,
-  inOff: number,
-  len: number,
+  inOff: i32,
+  len: i32,
   output: Uint8Array,
-  outOff: number,
-): number {
+  outOff: i32,
+): i32 {
   if (rounds !== 10 && rounds !== 14) return -1;
   if (roundKeys.length < 4 * (rounds + 1) || counter.length < 16) return -1;
   if (len < 0 || inOff < 0 || outOff < 0 || inOff + len > input.length || outOff + len > output.length) return -1;
 
-  for (let i: number = 0; i < 16; i++) CTR_BLOCK[i] = counter[i];
-  let done: number = 0;
+  // The counter block as four big-endian words; only the last one counts (CTR::setCounterSize(4)).
+  const c0: u32 =
+    (((counter[0] as u32) << 24) | ((counter[1] as u32) << 16) | ((counter[2] as u32) << 8) | (counter[3] as u32)) >>> 0;
+  const c1: u32 =
+    (((counter[4] as u32) << 24) | ((counter[5] as u32) << 16) | ((counter[6] as u32) << 8) | (counter[7] as u32)) >>> 0;
+  const c2: u32 =
+    (((counter[8] as u32) << 24) | ((counter[9] as u32) << 16) | ((counter[10] as u32) << 8) | (counter[11] as u32)) >>> 0;
+  let c3: u32 =
+    (((counter[12] as u32) << 24) | ((counter[13] as u32) << 16) | ((counter[14] as u32) << 8) | (counter[15] as u32)) >>>
+    0;
+  let done: i32 = 0;
   while (done < len) {
-    aesEncryptBlock(roundKeys, rounds, CTR_BLOCK, 0, KEYSTREAM, 0);
-    let n: number = len - done;
-    if (n > 16) n = 16;
-    const src: number = inOff + done;
-    const dst: number = outOff + done;
-    for (let j: number = 0; j < n; j++) output[dst + j] = (input[src + j] ^ KEYSTREAM[j]) & 0xff;
-    done += n;
-    // Big-endian increment of bytes 12..15 only (CTR::setCounterSize(4)).
-    for (let k: number = 15; k >= 12; k--) {
-      const v: number = (CTR_BLOCK[k] + 1) & 0xff;
-      CTR_BLOCK[k] = v;
-      if (v !== 0) break;
+    aesEncryptWords(roundKeys, rounds, c0, c1, c2, c3, KEYSTREAM, 0);
+    const src: i32 = inOff + done;
+    const dst: i32 = outOff + done;
+    if (len - done >= 16) {
+      // Whole block: XOR word by word, most significant byte first (the keystream's byte order).
+      for (let w: i32 = 0; w < 4; w++) {
+        const k: u32 = KEYSTREAM[w];
+        const o: i32 = 4 * w;
+        output[dst + o] = ((input[src + o] ^ (k >>> 24)) & 0xff) as u8;
+        output[dst + o + 1] = ((input[src + o + 1] ^ (k >>> 16)) & 0xff) as u8;
+        output[dst + o + 2] = ((input[src + o + 2] ^ (k >>> 8)) & 0xff) as u8;
+        output[dst + o + 3] = ((input[src + o + 3] ^ k) & 0xff) as u8;
+      }
+      done += 16;
+    } else {
+      const n: i32 = len - done;
+      for (let j: i32 = 0; j < n; j++) {
+        const k: u32 = KEYSTREAM[j >>> 2] >>> (24 - 8 * (j & 3));
+        output[dst + j] = ((input[src + j] ^ k) & 0xff) as u8;
+      }
+      done = len;
     }
+    // Big-endian increment of bytes 12..15 only, wrapping without carrying into byte 11.
+    c3 = (c3 + 1) >>> 0;
   }
   return len;
 }
