@@ -6,6 +6,11 @@ import { performance } from "node:perf_hooks";
 export interface Impl {
   impl: string;
   run: () => unknown;
+  /**
+   * Work one op stands for, by unit (e.g. { events: 51234 } when one op is a whole simulator
+   * run): each unit is reported as `<unit>PerSec` next to opsPerSec, which alone would hide it.
+   */
+  perOp?: Record<string, number>;
 }
 
 export interface BenchCase {
@@ -14,6 +19,8 @@ export interface BenchCase {
   /** Name of the impl the ratios are relative to. */
   baseline: string;
   impls: Impl[];
+  /** Things the reader needs to know about the case (e.g. an impl that could not be included). */
+  notes?: string[];
 }
 
 export interface BenchResult {
@@ -23,16 +30,24 @@ export interface BenchResult {
   opsPerSec: number;
   /** opsPerSec / baseline opsPerSec (1 for the baseline itself). */
   ratio: number;
+  /** `<unit>PerSec` for each unit of the impl's perOp. */
+  [unitPerSec: string]: string | number;
 }
 
 export interface BenchSettings {
   rounds: number;
   /** Target wall time of one timed batch. */
   batchMs: number;
+  /**
+   * Untimed running of each impl before calibration, so the optimising JIT has compiled it: a few
+   * milliseconds of calibration alone leave short functions in the baseline tier, which made quick
+   * runs rank the same code differently from one case to the next.
+   */
+  warmupMs?: number;
 }
 
-export const FULL: BenchSettings = { rounds: 9, batchMs: 60 };
-export const QUICK: BenchSettings = { rounds: 3, batchMs: 15 };
+export const FULL: BenchSettings = { rounds: 9, batchMs: 60, warmupMs: 150 };
+export const QUICK: BenchSettings = { rounds: 3, batchMs: 15, warmupMs: 40 };
 
 /** Keeps results observable so the JIT cannot drop the work. */
 let sink: unknown;
@@ -43,7 +58,17 @@ function timeBatch(run: () => unknown, n: number): number {
   return performance.now() - t0;
 }
 
-/** Iterations that take about `batchMs`, found by doubling (which also warms the code up). */
+/** Runs `run` for about `ms` of wall time, untimed. */
+function warmUp(run: () => unknown, ms: number): void {
+  const end = performance.now() + ms;
+  let n = 1;
+  while (performance.now() < end) {
+    timeBatch(run, n);
+    if (n < 1 << 16) n *= 2;
+  }
+}
+
+/** Iterations that take about `batchMs`, found by doubling. */
 function calibrate(run: () => unknown, batchMs: number): number {
   let n = 1;
   for (;;) {
@@ -60,6 +85,10 @@ function median(xs: number[]): number {
 }
 
 export function runCase(c: BenchCase, settings: BenchSettings): BenchResult[] {
+  // Checked first so a misnamed baseline fails before seconds of timing, not after.
+  const base = c.impls.findIndex((i) => i.impl === c.baseline);
+  if (base < 0) throw new Error(`${c.suite}/${c.case}: baseline ${c.baseline} is not among the impls`);
+  for (const i of c.impls) warmUp(i.run, settings.warmupMs ?? 0);
   const sizes = c.impls.map((i) => calibrate(i.run, settings.batchMs));
   const samples: number[][] = c.impls.map(() => []);
   for (let r = 0; r < settings.rounds; r++) {
@@ -71,8 +100,10 @@ export function runCase(c: BenchCase, settings: BenchSettings): BenchResult[] {
     }
   }
   const rates = samples.map(median);
-  const base = c.impls.findIndex((i) => i.impl === c.baseline);
-  if (base < 0) throw new Error(`${c.suite}/${c.case}: baseline ${c.baseline} is not among the impls`);
   if (sink === Symbol.for("never")) console.log(sink);
-  return c.impls.map((impl, i) => ({ suite: c.suite, case: c.case, impl: impl.impl, opsPerSec: rates[i], ratio: rates[i] / rates[base] }));
+  return c.impls.map((impl, i) => {
+    const r: BenchResult = { suite: c.suite, case: c.case, impl: impl.impl, opsPerSec: rates[i], ratio: rates[i] / rates[base] };
+    for (const unit of Object.keys(impl.perOp ?? {})) r[`${unit}PerSec`] = (impl.perOp?.[unit] ?? 0) * rates[i];
+    return r;
+  });
 }
