@@ -2,7 +2,8 @@
 import { createInterface } from "node:readline";
 import { fromBase64 } from "../firmware/bytes/base64.js";
 import { expandPsk } from "../firmware/crypto/index.js";
-import { NodeChannelCipher, useBytePool } from "../firmware/platform/node/index.js";
+import { useBytePool } from "../firmware/platform/node/index.js";
+import { createChannelCipher } from "../wasm/loader.js";
 import { decodeItem } from "./decode-item.js";
 import type { DecodeKey, DecodeOptions } from "./decode-item.js";
 import { parseInputBytes } from "./input-bytes.js";
@@ -47,7 +48,7 @@ export function parseDecodeArgs(argv: string[]): DecodeArgs {
     else input = a;
   }
   if (input === undefined) throw new UsageError("missing input");
-  return { options: { frame, keys, cipher: new NodeChannelCipher() }, input };
+  return { options: { frame, keys, cipher: createChannelCipher() }, input };
 }
 
 function decodeText(text: string, options: DecodeOptions): { line: string; ok: boolean } {

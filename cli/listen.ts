@@ -9,7 +9,8 @@ import { TopicKind, parseTopic } from "../firmware/gateway/topics.js";
 import { SeededRng } from "../firmware/mesh/rng.js";
 import { MqttClient, connAckRefusalText } from "../firmware/mqtt/client.js";
 import { BrokerSocket } from "../firmware/platform/node/broker-socket.js";
-import { NodeChannelCipher, useBytePool } from "../firmware/platform/node/index.js";
+import { useBytePool } from "../firmware/platform/node/index.js";
+import { createChannelCipher } from "../wasm/loader.js";
 import type { NodeEvent } from "../firmware/node-events.js";
 import { decodeItem } from "./decode-item.js";
 import type { DecodeKey, DecodeOptions } from "./decode-item.js";
@@ -105,7 +106,7 @@ export async function runListen(argv: string[], out: NodeJS.WritableStream, err:
   useBytePool();
   const args = parseListenArgs(argv);
   const ca = args.ca === undefined ? undefined : readFileSync(args.ca);
-  const options: DecodeOptions = { frame: false, keys: args.keys, cipher: new NodeChannelCipher() };
+  const options: DecodeOptions = { frame: false, keys: args.keys, cipher: createChannelCipher() };
   const t0 = performance.now();
   const now = () => performance.now() - t0;
   const seed = (Math.random() * 0xffffffff) >>> 0;

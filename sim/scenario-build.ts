@@ -5,7 +5,7 @@
 // takes them.
 import { readU32le } from "../firmware/bytes/le32.js";
 import { utf8Encode } from "../firmware/bytes/utf8.js";
-import { PortableChannelCipher } from "../firmware/crypto/index.js";
+import { createChannelCipher } from "../wasm/loader.js";
 import { decryptWithChannels } from "../firmware/crypto/channel-decrypt.js";
 import { defaultMqttConfig } from "../firmware/gateway/mqtt-config.js";
 import type { MqttGatewayConfig } from "../firmware/gateway/mqtt-config.js";
@@ -114,7 +114,7 @@ export class RunObserver {
   /** Message key → node indices that put it on LoRa with via_mqtt set. */
   readonly viaMqttOnAir = new Map<number, number[]>();
   viaMqttFrames = 0;
-  private readonly cipher = new PortableChannelCipher();
+  private readonly cipher = createChannelCipher();
   private sim: Simulator | undefined;
 
   constructor(nodes: number) {

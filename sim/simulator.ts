@@ -15,8 +15,9 @@
 // settle() before the clock leaves an instant at which work was handed to it. Without a network the
 // loop never awaits; option `realtime` paces virtual time to the wall clock (async loop only).
 import { performance } from "node:perf_hooks";
-import { PortableChannelCipher } from "../firmware/crypto/index.js";
 import type { ChannelCipher, PkiPrimitives } from "../firmware/crypto/index.js";
+import { MQTT_JSON } from "../firmware/gateway/mqtt-json.js";
+import { createChannelCipher } from "../wasm/loader.js";
 import type { MqttGatewayConfig } from "../firmware/gateway/mqtt-config.js";
 import { frequencySlotForPreset } from "../firmware/mesh/frequency.js";
 import { defaultNodeConfig } from "../firmware/mesh/node-config.js";
@@ -91,7 +92,7 @@ export interface SimulatorOptions {
   /** Nodes without an explicit startMs boot uniformly within this window after being added (default 0). */
   bootSpreadMs?: number;
   pki?: PkiPrimitives;
-  /** Channel AES for every node: one instance serves them all (the simulator is single-threaded). */
+  /** Channel AES for every node: one instance serves them all (the simulator is single-threaded). Default: createChannelCipher(). */
   cipher?: ChannelCipher;
   /** Bound on queued events (event-queue.ts DEFAULT_EVENT_QUEUE_CAPACITY). */
   queueCapacity?: number;
@@ -320,7 +321,8 @@ export class Simulator implements MediumSink {
 
   constructor(options: SimulatorOptions) {
     this.options = options;
-    this.cipher = options.cipher !== undefined ? options.cipher : new PortableChannelCipher();
+    // WASM unless WebAssembly is missing or MESHPORT_FORCE_TS=1 (wasm/loader.ts).
+    this.cipher = options.cipher !== undefined ? options.cipher : createChannelCipher();
     this.queue = new EventQueue(options.queueCapacity);
     this.medium = new Medium(this.queue, this, { ...defaultMediumOptions(options.seed), ...options.medium, seed: options.seed });
     this.maxLog = options.maxDeliveryLog !== undefined ? options.maxDeliveryLog : DEFAULT_MAX_LOG;
@@ -362,6 +364,7 @@ export class Simulator implements MediumSink {
       startMs: startMs,
       maxNodes: 0,
       mqtt: spec.mqtt,
+      mqttJson: MQTT_JSON,
       // Every own packet is a tracked message from the moment it exists, whether the radio or a
       // gateway's uplink carries it first.
       observer: { originated: (id) => this.registerMessage(i, st.num, id) },
