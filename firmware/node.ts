@@ -22,7 +22,7 @@ import type { Data } from "./wire/messages.js";
 import { utf8Encode } from "./bytes/utf8.js";
 import { sendRequest } from "./node-events.js";
 import { MqttModule } from "./gateway/mqtt-module.js";
-import type { JsonSerializer, MqttLink } from "./gateway/mqtt-module.js";
+import type { MqttJson, MqttLink } from "./gateway/mqtt-module.js";
 import type { MqttGatewayConfig } from "./gateway/mqtt-config.js";
 import { ProxyLink } from "./gateway/proxy-link.js";
 import { ClientLink } from "./gateway/client-link.js";
@@ -45,8 +45,8 @@ export interface MeshNodeOptions {
   mqtt?: MqttGatewayConfig;
   /** How the gateway reaches the broker (tests, simulator); default: the phone in proxy mode. */
   mqttLink?: MqttLink;
-  /** The 2.7 JSON serializer for json_enabled (kept out of the core bundle unless wanted). */
-  mqttJson?: JsonSerializer;
+  /** json_enabled support (MQTT_JSON from gateway/mqtt-json.ts); kept out of bundles that do not pass it. */
+  mqttJson?: MqttJson;
   /** Told of each packet this node originates (the simulator's message accounting). */
   observer?: PacketObserver;
 }

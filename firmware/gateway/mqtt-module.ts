@@ -12,8 +12,8 @@ import type { NodeDb } from "../mesh/node-db.js";
 import { copyPacket } from "../mesh/packet.js";
 import type { MeshPacketState } from "../mesh/packet.js";
 import { downlinkDecision } from "./downlink.js";
-import { jsonDownlinkAllowed, parseJsonDownlink } from "./json-downlink.js";
-import type { JsonSendRequest } from "./json-downlink.js";
+import { jsonDownlinkAllowed } from "./json-downlink.js";
+import type { JsonDownlinkResult, JsonSendRequest } from "./json-downlink.js";
 import type { DownlinkDrop } from "./downlink.js";
 import { buildMapReport, mapIntervalMs } from "./map-report.js";
 import { OfflineQueue } from "./offline-queue.js";
@@ -43,11 +43,17 @@ export interface MqttRouterHooks {
   sendFromGateway(req: JsonSendRequest, now: number): void;
 }
 
-/**
- * The 2.7 JSON serializer (serializeJsonUplinkBytes in json-uplink.ts), injected so that board
- * builds without json_enabled do not carry it.
- */
+/** The 2.7 JSON serializer (serializeJsonUplinkBytes in json-uplink.ts). */
 export type JsonSerializer = (p: MeshPacketState, gatewayNum: number, nodes: NodeDb) => Uint8Array | undefined;
+
+/**
+ * json_enabled support: the uplink serializer and the downlink parser (parseJsonDownlink), injected
+ * (MQTT_JSON in mqtt-json.ts) so that board builds without json_enabled carry neither.
+ */
+export interface MqttJson {
+  serialize: JsonSerializer;
+  parseDownlink(payload: Uint8Array, ourNum: number, channelCount: number): JsonDownlinkResult;
+}
 
 export interface MqttModuleOptions {
   config: MqttGatewayConfig;
@@ -57,7 +63,7 @@ export interface MqttModuleOptions {
   cipher: ChannelCipher;
   link: MqttLink;
   hooks: MqttRouterHooks;
-  json: JsonSerializer | undefined;
+  json: MqttJson | undefined;
 }
 
 export interface MqttModuleStats {
@@ -181,7 +187,7 @@ export class MqttModule {
   }
 
   private publishJson(dec: MeshPacketState, channelId: string, now: number): void {
-    const bytes = this.o.json === undefined ? undefined : this.o.json(dec, this.o.node.nodeNum, this.o.nodes);
+    const bytes = this.o.json === undefined ? undefined : this.o.json.serialize(dec, this.o.node.nodeNum, this.o.nodes);
     if (bytes === undefined) return;
     if (this.o.link.publish(jsonTopic(this.root(), channelId, nodeIdOf(this.o.node.nodeNum)), bytes, now)) this.stats.jsonPublished++;
   }
@@ -213,11 +219,16 @@ export class MqttModule {
   /** onReceiveJson (2.7, spec 5.11): sendtext/sendposition on a downlink channel named mqtt*. */
   private onJsonMessage(channelSegment: string, payload: Uint8Array, now: number): void {
     if (!this.o.config.jsonEnabled) return;
+    const json = this.o.json;
+    if (json === undefined) {
+      this.count(this.stats.downlinkDrops, "json-not-built-in");
+      return;
+    }
     if (!jsonDownlinkAllowed(channelSegment, this.o.channels)) {
       this.count(this.stats.downlinkDrops, "json-channel-not-allowed");
       return;
     }
-    const r = parseJsonDownlink(payload, this.o.node.nodeNum, this.o.channels.entries.length);
+    const r = json.parseDownlink(payload, this.o.node.nodeNum, this.o.channels.entries.length);
     if (!r.ok) {
       this.count(this.stats.downlinkDrops, "json-" + r.code);
       return;

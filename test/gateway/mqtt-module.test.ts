@@ -9,7 +9,7 @@ import { decodeEnvelope, encodeEnvelope } from "../../firmware/gateway/index.js"
 import { BROADCAST } from "../../firmware/mesh/packet.js";
 import type { NodeConfig } from "../../firmware/mesh/node-config.js";
 import { DataCodec, MapReportCodec, PortNum, RoutingCodec, ServiceEnvelopeCodec } from "../../firmware/wire/index.js";
-import { serializeJsonUplinkBytes } from "../../firmware/gateway/json-uplink.js";
+import { MQTT_JSON } from "../../firmware/gateway/mqtt-json.js";
 import { DEFAULT_KEY, NodeBench, frameOf, header } from "../support/node-bench.js";
 
 const US = 0x10;
@@ -293,7 +293,7 @@ describe("JSON (firmware 2.7, json_enabled)", () => {
     m.address = "10.0.0.5";
     m.root = "msh/US";
     m.jsonEnabled = true;
-    const b = new NodeBench((c) => (c.channels[0].uplinkEnabled = true), US, undefined, 7, { mqtt: m, mqttLink: link, mqttJson: serializeJsonUplinkBytes });
+    const b = new NodeBench((c) => (c.channels[0].uplinkEnabled = true), US, undefined, 7, { mqtt: m, mqttLink: link, mqttJson: MQTT_JSON });
     let id = 0;
     b.act((n, now) => (id = n.sendText(BROADCAST, "up/down", 0, false, now)));
     expect(link.published.map((p) => p.topic)).toEqual(["msh/US/2/e/LongFast/!00000010", "msh/US/2/json/LongFast/!00000010"]);
@@ -315,7 +315,7 @@ describe("JSON (firmware 2.7, json_enabled)", () => {
       US,
       undefined,
       7,
-      { mqtt: m, mqttLink: link, mqttJson: serializeJsonUplinkBytes },
+      { mqtt: m, mqttLink: link, mqttJson: MQTT_JSON },
     );
     expect(link.subscriptions).toContain("msh/2/json/mqtt/+");
     const body = new TextEncoder().encode(JSON.stringify({ from: US, type: "sendtext", payload: "hello json", channel: 0 }));
@@ -328,6 +328,25 @@ describe("JSON (firmware 2.7, json_enabled)", () => {
     b.advance(30_000);
     expect(b.sent).toHaveLength(1);
     expect(b.node.mqtt?.stats.downlinkDrops).toMatchObject({ "json-NOT_FROM_US": 1, "json-channel-not-allowed": 1 });
+  });
+
+  it("json_enabled on a node built without JSON support counts JSON downlinks as dropped", () => {
+    const link = new RecordingLink();
+    const m = defaultMqttConfig();
+    m.enabled = true;
+    m.jsonEnabled = true;
+    const b = new NodeBench(
+      (c) => c.channels.push({ role: 2, name: "mqtt", psk: new Uint8Array([1]), uplinkEnabled: false, downlinkEnabled: true, positionPrecision: 0 }),
+      US,
+      undefined,
+      7,
+      { mqtt: m, mqttLink: link },
+    );
+    const body = new TextEncoder().encode(JSON.stringify({ from: US, type: "sendtext", payload: "hello json", channel: 0 }));
+    b.act((n, now) => n.mqtt?.onMessage("msh/2/json/mqtt/!00000010", body, now));
+    b.advance(30_000);
+    expect(b.sent).toHaveLength(0);
+    expect(b.node.mqtt?.stats.downlinkDrops).toMatchObject({ "json-not-built-in": 1 });
   });
 });
 
