@@ -1,6 +1,6 @@
 // Lint: TypeScript rules everywhere, plus the Espruino subset (ARCHITECTURE.md "Portable subsets",
 // shared spec espruino.md section 1) on the code that must run on the boards: firmware/ (except the
-// Node adapters) and boards/. esbuild already fails the board build on destructuring, default/rest
+// Node adapters) and boards/ (except the bundler, boards/bundle, which runs in Node). esbuild already fails the board build on destructuring, default/rest
 // parameters, spread, generators and async; these rules catch what esbuild lets through.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
@@ -67,7 +67,7 @@ export default tseslint.config(
   },
   {
     files: ["firmware/**/*.ts", "boards/**/*.ts"],
-    ignores: ["firmware/platform/node/**"],
+    ignores: ["firmware/platform/node/**", "boards/bundle/**"],
     rules: {
       "no-restricted-syntax": ["error", ...espruinoSyntax],
       "no-restricted-globals": ["error", ...espruinoGlobals],

@@ -1,6 +1,7 @@
 // The `meshport` command: dispatches to the subcommands. Errors never surface as stack traces:
 // usage mistakes print the usage, anything unexpected prints one line, both exit 2.
 import { BENCH_USAGE, runBench } from "./bench.js";
+import { BOARD_USAGE, runBoard } from "./board.js";
 import { DECODE_USAGE, runDecode } from "./decode.js";
 import { LISTEN_USAGE, runListen } from "./listen.js";
 import { SIM_USAGE, runSim } from "./sim.js";
@@ -13,6 +14,7 @@ commands:
   decode   decode (and decrypt) a ServiceEnvelope or LoRa frame; see meshport decode --help
   listen   subscribe to a broker and print every packet as JSON; see meshport listen --help
   bench    run the benchmark suites side by side; see meshport bench --help
+  board    build the Espruino bundle for a board, or flash it; see meshport board --help
   help     show this text`;
 
 interface Command {
@@ -25,6 +27,7 @@ const commands: Record<string, Command> = {
   bench: { usage: BENCH_USAGE, run: (argv) => runBench(argv, process.stdout, process.stderr) },
   listen: { usage: LISTEN_USAGE, run: (argv) => runListen(argv, process.stdout, process.stderr) },
   sim: { usage: SIM_USAGE, run: (argv) => runSim(argv, process.stdout, process.stderr) },
+  board: { usage: BOARD_USAGE, run: (argv) => runBoard(argv, process.stdout, process.stderr) },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -43,8 +43,9 @@ describe("Espruino subset lint", () => {
     expect(await ruleIds("export const m = new Set<number>();", "boards/example.ts")).toContain("no-restricted-globals");
   });
 
-  it("does not apply to the Node platform adapters or cli/", async () => {
+  it("does not apply to the Node platform adapters, the board bundler or cli/", async () => {
     const code = "export function f(o: { a: number }): number { const { a } = o; return new Map([[a, 1]]).size; }";
+    expect(await ruleIds(code, "boards/bundle/example.ts")).toEqual([]);
     expect(await ruleIds(code, "firmware/platform/node/example.ts")).toEqual([]);
     expect(await ruleIds(code, "cli/example.ts")).toEqual([]);
   });

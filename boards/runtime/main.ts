@@ -1,0 +1,115 @@
+// What a board runs at boot, per build kind: `gateway` (radio + Wifi + MQTT straight to the broker
+// through the core's MqttClient) and `node` (radio only). The bundler generates the entry that calls
+// boot() with the board's definition inlined (boards/bundle/build-bundle.ts). The configuration comes
+// from Storage (board-config.ts); without one, or with an invalid one, the board still runs as a
+// plain node on its defaults and says why on the console.
+import { nodeIdOf } from "../../firmware/gateway/node-id.js";
+import { regionInfo } from "../../firmware/mesh/regions.js";
+import { MeshNode } from "../../firmware/node.js";
+import type { BoardDef } from "../defs/board.js";
+import type { LoraRadio } from "../radio/lora-radio.js";
+import { radioConfigFor } from "../radio/lora-radio.js";
+import { BOARD_CONFIG_FILE, emptyStoredConfig, mqttConfigOf, nodeConfigOf, validateStoredConfig } from "./board-config.js";
+import type { StoredConfig } from "./board-config.js";
+import type { RadioFactory } from "./board-radio.js";
+import { createChannelCipher } from "./espruino-cipher.js";
+import { EspruinoDriver } from "./espruino-driver.js";
+import { errorText, printLine, storageModule } from "./espruino-host.js";
+import { HardwareRng } from "./hw-rng.js";
+import { EspruinoNetLink } from "./net-link.js";
+import { WifiLink } from "./wifi-link.js";
+
+/** What boot() runs; the selftest build has its own entry (boards/selftest/selftest-main.ts). */
+export type BootKind = "gateway" | "node";
+
+export interface Runtime {
+  kind: BootKind;
+  board: BoardDef;
+  config: StoredConfig;
+  driver: EspruinoDriver;
+  radio: LoraRadio | undefined;
+  wifi: WifiLink | undefined;
+  net: EspruinoNetLink | undefined;
+}
+
+/** Reads and validates the stored configuration; problems are printed and the defaults used. */
+export function loadStoredConfig(): StoredConfig {
+  let raw: unknown;
+  try {
+    raw = storageModule().readJSON(BOARD_CONFIG_FILE, true);
+  } catch (e) {
+    printLine("config: cannot read " + BOARD_CONFIG_FILE + ": " + errorText(e));
+    return emptyStoredConfig();
+  }
+  if (raw === undefined || raw === null) {
+    printLine("config: no " + BOARD_CONFIG_FILE + " in Storage (meshport board flash writes it); using the board defaults");
+    return emptyStoredConfig();
+  }
+  const r = validateStoredConfig(raw);
+  if (!r.ok) {
+    printLine("config: " + r.error.message + "; using the board defaults");
+    return emptyStoredConfig();
+  }
+  return r.value;
+}
+
+/** A node number from the hardware RNG, outside 0..3 (reserved) and broadcast; stored so it survives reboots. */
+export function assignNodeNum(c: StoredConfig, rng: HardwareRng): number {
+  if (c.nodeNum !== 0) return c.nodeNum;
+  let n = rng.nextU32();
+  while (n < 4 || n === 0xffffffff) n = rng.nextU32();
+  c.nodeNum = n;
+  try {
+    storageModule().writeJSON(BOARD_CONFIG_FILE, c);
+  } catch (e) {
+    printLine("config: cannot store the node number: " + errorText(e));
+  }
+  return n;
+}
+
+/** Starts the board; `createRadio` is the factory for the board's chip (board-radio.ts). */
+export function boot(board: BoardDef, kind: BootKind, createRadio: RadioFactory): Runtime {
+  printLine("meshport " + kind + " on " + board.name);
+  const config = loadStoredConfig();
+  const rng = new HardwareRng();
+  const nodeNum = assignNodeNum(config, rng);
+  const gateway = kind === "gateway" && config.wifi !== undefined && config.mqtt !== undefined;
+  if (kind === "gateway" && !gateway) printLine("config: a gateway needs wifi and mqtt settings; running as a plain node");
+  const nodeConfig = nodeConfigOf(config, nodeNum, gateway, board.defaultRegion, board.defaultPreset);
+  const regionName = regionInfo(nodeConfig.region).name;
+  const cipher = createChannelCipher(false);
+  printLine("node " + nodeIdOf(nodeNum) + " region " + regionName + ", cipher " + cipher.name);
+
+  let radio: LoraRadio | undefined;
+  try {
+    const r = createRadio(board);
+    r.init(radioConfigFor(nodeConfig));
+    radio = r;
+  } catch (e) {
+    printLine("radio: " + errorText(e) + "; running without a radio");
+  }
+
+  let wifi: WifiLink | undefined;
+  let net: EspruinoNetLink | undefined;
+  // The net link posts into the driver, which is built after it.
+  const sink: { driver: EspruinoDriver | undefined } = { driver: undefined };
+  let node: MeshNode;
+  if (gateway && config.wifi !== undefined && config.mqtt !== undefined) {
+    const link = new EspruinoNetLink({
+      post: (e) => {
+        if (sink.driver !== undefined) sink.driver.post(e);
+      },
+      networkUp: () => wifi !== undefined && wifi.isUp,
+    });
+    net = link;
+    wifi = new WifiLink({ ssid: config.wifi.ssid, password: config.wifi.password, onChange: (up) => link.networkChanged(up) });
+    const mqtt = mqttConfigOf(config.mqtt, regionName);
+    printLine("mqtt: " + mqtt.address + " root " + mqtt.root);
+    node = new MeshNode({ config: nodeConfig, rng, cipher, pki: undefined, startMs: 0, maxNodes: 0, mqtt });
+  } else node = new MeshNode({ config: nodeConfig, rng, cipher, pki: undefined, startMs: 0, maxNodes: 0 });
+  const driver = new EspruinoDriver(node, radio, net);
+  sink.driver = driver;
+  driver.start();
+  if (wifi !== undefined) wifi.start();
+  return { kind, board, config, driver, radio, wifi, net };
+}

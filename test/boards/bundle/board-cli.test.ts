@@ -1,0 +1,100 @@
+// `meshport board build|flash`: argument errors are one line and exit 2; a dry-run flash runs the
+// real espruino CLI (-n -o FILE: what it would send, no device) and the file holds the Storage
+// configuration and the bundle.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runInNewContext } from "node:vm";
+import { describe, expect, it } from "vitest";
+import { buildBoardBundle } from "../../../boards/bundle/build-bundle.js";
+import { BOARD_CONFIG_FILE } from "../../../boards/runtime/board-config.js";
+import { configPrelude, espruinoArgs, parseFlashArgs } from "../../../cli/board.js";
+import { UsageError } from "../../../cli/usage-error.js";
+import { boardById } from "../../../boards/defs/index.js";
+
+function meshport(args: string[]) {
+  const r = spawnSync(process.execPath, ["bin/meshport", ...args], { encoding: "utf8", timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const GOOD = ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab:password123", "--broker", "mqtt://10.0.0.2:1883"];
+
+describe("board flash arguments", () => {
+  const cases: [string, string[], RegExp][] = [
+    ["missing port", ["heltec-v3", "--wifi", "lab:password123", "--broker", "mqtt://h:1883"], /missing --port/],
+    ["bad port", ["heltec-v3", "--port", "ttyUSB0", "--wifi", "lab:password123", "--broker", "mqtt://h"], /--port ttyUSB0/],
+    ["bad --wifi (no colon)", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab", "--broker", "mqtt://h"], /--wifi lab: expected SSID:PASSWORD/],
+    ["bad --wifi (short password)", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab:short", "--broker", "mqtt://h"], /wifi.password/],
+    ["bad --wifi (long ssid)", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "x".repeat(33) + ":password123", "--broker", "mqtt://h"], /wifi.ssid: must be 1..32 bytes/],
+    ["bad --broker scheme", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab:password123", "--broker", "mqtts://h:8883"], /--broker mqtts:\/\/h:8883: expected mqtt:\/\/HOST/],
+    ["bad --broker port", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab:password123", "--broker", "mqtt://h:70000"], /port out of range/],
+    ["unknown board", ["nope-v9", "--port", "/dev/ttyUSB0"], /unknown board nope-v9/],
+    ["bad region", [...GOOD, "--region", "MARS"], /--region MARS: unknown region/],
+    ["bad name", [...GOOD, "--name", "NoShort"], /--name NoShort: expected LONG\/SHORT/],
+    ["short name too long", [...GOOD, "--name", "Long/TOOLONG"], /shortName: must be 1..4 bytes/],
+    ["gateway without wifi", ["heltec-v3", "--port", "/dev/ttyUSB0"], /a gateway needs --wifi/],
+  ];
+  for (const [what, argv, message] of cases) {
+    it(`rejects: ${what}`, () => {
+      expect(() => parseFlashArgs(argv)).toThrow(UsageError);
+      expect(() => parseFlashArgs(argv)).toThrow(message);
+    });
+  }
+
+  it("accepts a full gateway command line", () => {
+    const a = parseFlashArgs([...GOOD, "--region", "eu_868", "--name", "Roof gw/ROOF"]);
+    expect(a.board.id).toBe("heltec-v3");
+    expect(a.config).toMatchObject({ region: "EU_868", longName: "Roof gw", shortName: "ROOF", wifi: { ssid: "lab", password: "password123" }, mqtt: { host: "10.0.0.2", port: 1883 } });
+    expect(espruinoArgs(a.board, "/tmp/x.js", a.port, undefined)).toEqual(expect.arrayContaining(["--no-ble", "MODULE_URL=", "SAVE_ON_SEND=1", "-p", "/dev/ttyUSB0"]));
+  });
+
+  it("through the command: one line on stderr first, exit 2", () => {
+    const r = meshport(["board", "flash", "heltec-v3", "--wifi", "lab", "--port", "/dev/ttyUSB0"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split("\n")[0]).toBe("meshport board: --wifi lab: expected SSID:PASSWORD (PASSWORD may be empty for an open network)");
+    const u = meshport(["board", "build", "nope"]);
+    expect(u.status).toBe(2);
+    expect(u.stderr.split("\n")[0]).toMatch(/^meshport board: unknown board nope/);
+  });
+});
+
+describe("board flash upload (espruino CLI dry run)", () => {
+  it("writes the Storage configuration and the bundle, via --board FILE offline", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "meshport-flash-test-"));
+    const out = join(dir, "upload.js");
+    const r = meshport(["board", "flash", "t3-v1.6", "--dry-run", out, ...GOOD.slice(3), "--region", "ANZ", "--name", "Hill/HILL"]);
+    expect(r.stderr).not.toMatch(/espruino CLI failed/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("boards/ESP32.json");
+    const sent = readFileSync(out, "latin1");
+    expect(statSync(out).size).toBeGreaterThan(1000);
+    const bundle = await buildBoardBundle("t3-v1.6", "gateway");
+    expect(sent).toContain(bundle.code.trim());
+    expect(sent).toContain(`S.writeJSON("${BOARD_CONFIG_FILE}",c)`);
+    expect(sent).toContain('"region":"ANZ"');
+    expect(sent).toContain('"wifi":{"ssid":"lab","password":"password123"}');
+    expect(sent.indexOf("writeJSON")).toBeLessThan(sent.indexOf(bundle.code.slice(0, 40)));
+  }, 60_000);
+
+  it("the configuration prelude keeps the board's node number and writes only on change", () => {
+    const a = parseFlashArgs([...GOOD]);
+    const prelude = configPrelude(a.config);
+    let writes = 0;
+    const files: Record<string, unknown> = { [BOARD_CONFIG_FILE]: { ...JSON.parse(JSON.stringify(a.config)), nodeNum: 0x1234 } };
+    const Storage = {
+      readJSON: (n: string) => (n in files ? JSON.parse(JSON.stringify(files[n])) : undefined),
+      writeJSON: (n: string, d: unknown) => {
+        writes++;
+        files[n] = JSON.parse(JSON.stringify(d));
+      },
+    };
+    runInNewContext(prelude, { require: () => Storage, JSON });
+    expect(writes).toBe(0);
+    files[BOARD_CONFIG_FILE] = { v: 1, nodeNum: 0x99, region: "EU_868" };
+    runInNewContext(prelude, { require: () => Storage, JSON });
+    expect(writes).toBe(1);
+    expect(files[BOARD_CONFIG_FILE]).toMatchObject({ nodeNum: 0x99, mqtt: { host: "10.0.0.2" } });
+    expect(boardById("heltec-v3")!.espruinoFirmware).toBe("ESP32S3");
+  });
+});

@@ -1,0 +1,108 @@
+// The gateway bundle as a board runs it, in the Espruino sandbox: Storage holds the configuration,
+// Wifi is faked, `net` is bridged to real TCP, and SPI1/GPIO talk to the fake SX1262 of
+// test/boards/radio, so the real SX1262 driver initialises the "chip" and reads a received frame
+// from it. The bundle connects to an aedes broker on 127.0.0.1, subscribes, and uplinks the frame;
+// a separate MQTT subscriber (mqtt-packet over a node socket) sees the ServiceEnvelope arrive.
+import net from "node:net";
+import mqttPacket from "mqtt-packet";
+import { afterEach, describe, expect, it } from "vitest";
+import { buildBoardBundle } from "../../../boards/bundle/build-bundle.js";
+import { boardById } from "../../../boards/defs/index.js";
+import { BOARD_CONFIG_FILE } from "../../../boards/runtime/board-config.js";
+import { utf8Encode } from "../../../firmware/bytes/utf8.js";
+import { decodeEnvelope } from "../../../firmware/gateway/envelope.js";
+import { PortNum } from "../../../firmware/wire/index.js";
+import { FakeSx1262 } from "../radio/fake-sx1262.js";
+import { type TestBroker, startAedes, waitFor } from "../../support/brokers.js";
+import { bootInEspruinoSandbox, fakeEspruino } from "../../support/espruino-sandbox.js";
+import type { FakeEspruino } from "../../support/espruino-sandbox.js";
+import { frameOf, header } from "../../support/node-bench.js";
+
+const GATEWAY_NUM = 0x1234abcd;
+const TOPIC = "msh/US/2/e/LongFast/!1234abcd";
+
+interface Subscriber {
+  messages: { topic: string; payload: Buffer }[];
+  subscribed: boolean;
+  socket: net.Socket;
+}
+
+/** A plain MQTT client: CONNECT, SUBSCRIBE msh/US/2/e/#, collect PUBLISHes. */
+function subscribe(port: number): Subscriber {
+  const socket = net.connect({ host: "127.0.0.1", port });
+  const parser = mqttPacket.parser();
+  const sub: Subscriber = { messages: [], subscribed: false, socket };
+  parser.on("packet", (p: mqttPacket.Packet) => {
+    if (p.cmd === "connack") socket.write(mqttPacket.generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic: "msh/US/2/e/#", qos: 0 }] }));
+    else if (p.cmd === "suback") sub.subscribed = true;
+    else if (p.cmd === "publish") sub.messages.push({ topic: p.topic, payload: Buffer.from(p.payload as Buffer) });
+  });
+  socket.on("data", (b) => parser.parse(b));
+  socket.on("error", () => {});
+  socket.on("connect", () => socket.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clientId: "test-sub", clean: true, keepalive: 60 })));
+  return sub;
+}
+
+describe("gateway bundle in the Espruino sandbox", () => {
+  let broker: TestBroker | undefined;
+  let board: FakeEspruino | undefined;
+  let sub: Subscriber | undefined;
+  afterEach(async () => {
+    board?.shutdown();
+    sub?.socket.destroy();
+    await broker?.stop();
+  });
+
+  it("heltec-v3: connects over fake Wifi + real TCP, subscribes, uplinks a received LoRa frame", async () => {
+    broker = await startAedes();
+    const def = boardById("heltec-v3")!;
+    const chip = new FakeSx1262(def.radio);
+    board = fakeEspruino({
+      chip,
+      storage: {
+        [BOARD_CONFIG_FILE]: {
+          v: 1,
+          nodeNum: GATEWAY_NUM,
+          longName: "Sandbox gateway",
+          shortName: "SBX",
+          region: "US",
+          wifi: { ssid: "lab", password: "password123" },
+          mqtt: { host: "127.0.0.1", port: broker.port },
+        },
+      },
+    });
+    sub = subscribe(broker.port);
+    const bundle = await buildBoardBundle("heltec-v3", "gateway");
+    const ctx = bootInEspruinoSandbox(bundle.code, board.globals);
+    const b = board;
+    const runtime = (ctx.meshport as { runtime: any }).runtime;
+    expect(b.lines.join("\n")).not.toMatch(/radio: /);
+    expect(runtime.radio).toBeDefined();
+
+    await waitFor("the gateway's MQTT subscription", () => {
+      const c = runtime.driver.node.mqttClient;
+      return c !== undefined && c.isConnected() && c.stats.subAcks > 0;
+    });
+    await waitFor("the test subscriber", () => sub!.subscribed);
+    expect(b.wifiConnects).toEqual(["lab"]);
+    expect(b.connects).toEqual([{ host: "127.0.0.1", port: broker.port }]);
+
+    const h = header({ from: 0x99, id: 0x5a5a0001 });
+    const frame = frameOf(h, { portnum: PortNum.TEXT_MESSAGE_APP, payload: utf8Encode("hello from the air"), bitfield: 1 });
+    // RssiPkt 160 = -80 dBm, SnrPkt 24 = 6 dB (SX1261/2 datasheet 13.5.3).
+    chip.receive([...frame], 160, 24);
+
+    await waitFor("the uplinked envelope", () => sub!.messages.some((m) => m.topic === TOPIC));
+    const m = sub.messages.find((x) => x.topic === TOPIC)!;
+    const env = decodeEnvelope(new Uint8Array(m.payload));
+    expect(env.ok).toBe(true);
+    if (!env.ok) return;
+    expect(env.value.gatewayId).toBe("!1234abcd");
+    expect(env.value.channelId).toBe("LongFast");
+    expect(env.value.packet.from).toBe(0x99);
+    expect(env.value.packet.id).toBe(0x5a5a0001);
+    // Encrypted uplink (encryption_enabled is the default): the ciphertext is the frame's payload.
+    expect(Buffer.from(env.value.packet.encrypted!).toString("hex")).toBe(Buffer.from(frame.subarray(16)).toString("hex"));
+    expect(runtime.driver.stats.radioRx).toBe(1);
+  }, 30_000);
+});
