@@ -14,7 +14,7 @@ import { MeshPacketSchema, ServiceEnvelopeSchema } from "../../proto/index.js";
 import type { BenchCase, Impl } from "../harness.js";
 import { assertSame, sampleEnvelope, samplePositionPacket, sampleTextPacket } from "../samples.js";
 import { utf8Decode } from "../../firmware/bytes/utf8.js";
-import { newEnvelopeScanResult } from "../../wasm/loader.js";
+import { TsEnvelopePipeline, newEnvelopeScanResult } from "../../wasm/loader.js";
 import type { EnvelopePipeline } from "../../wasm/loader.js";
 import { loadWasm, WASM_ABSENT_NOTE } from "../wasm-hooks.js";
 
@@ -149,7 +149,7 @@ function ok<T>(r: { ok: true; value: T } | { ok: false; error: { message: string
   return r.value;
 }
 
-function decodeCase<T extends object>(s: Subject<T>, wasmImpl: Impl | undefined): BenchCase {
+function decodeCase<T extends object>(s: Subject<T>, wasmImpl: Impl | undefined, more: Impl[] = []): BenchCase {
   const b = s.bytes;
   const views = [
     s.viewOurs(ok(s.ours.decode(b))),
@@ -166,6 +166,7 @@ function decodeCase<T extends object>(s: Subject<T>, wasmImpl: Impl | undefined)
   ];
   const c: BenchCase = { suite: "protobuf", case: `decode ${s.label} (${b.length} B)`, baseline: PROTOBUF_BASELINE, impls };
   // Hook: the "meshport WASM pipeline" impl joins the envelope decode case (bench/wasm-hooks.ts).
+  impls.push(...more);
   if (wasmImpl !== undefined) impls.push(wasmImpl);
   else if (s.wasmHook) c.notes = [WASM_ABSENT_NOTE];
   return c;
@@ -197,17 +198,17 @@ function encodeCase<T extends object>(s: Subject<T>): BenchCase {
 }
 
 /**
- * The WASM envelope pipeline as a decoder: with no keys loaded it parses the envelope and the packet
+ * The envelope pipeline (WASM, or the same source as TypeScript) as a decoder: with no keys loaded it parses the envelope and the packet
  * header and stops at NO_KEY, leaving offsets into the input instead of strings and byte arrays (its
  * design: the gateway reads only what it needs). It fills a result object made once, as
  * scanInto allows. Checked against the others through the same view.
  */
-function wasmEnvelopeImpl(pipeline: EnvelopePipeline, bytes: Uint8Array, expected: PacketView & { channelId?: string; gatewayId?: string }): Impl {
+function pipelineImpl(name: string, pipeline: EnvelopePipeline, bytes: Uint8Array, expected: PacketView & { channelId?: string; gatewayId?: string }): Impl {
   pipeline.setKeys([]);
   const result = newEnvelopeScanResult();
   const out = new Uint8Array(256);
   const r = pipeline.scanInto(bytes, result, out);
-  if (r.code !== "NO_KEY") throw new Error(`protobuf decode (meshport WASM pipeline): scan says ${r.code}`);
+  if (r.code !== "NO_KEY") throw new Error(`protobuf decode (${name}): scan says ${r.code}`);
   const view = {
     from: r.from,
     to: r.to,
@@ -227,8 +228,8 @@ function wasmEnvelopeImpl(pipeline: EnvelopePipeline, bytes: Uint8Array, expecte
     channelId: utf8Decode(bytes, r.channelIdOff, r.channelIdOff + r.channelIdLen),
     gatewayId: utf8Decode(bytes, r.gatewayIdOff, r.gatewayIdOff + r.gatewayIdLen),
   };
-  assertSame("protobuf decode ServiceEnvelope (meshport WASM pipeline)", view, expected);
-  return { impl: "meshport WASM pipeline", run: () => pipeline.scanInto(bytes, result, out) };
+  assertSame(`protobuf decode ServiceEnvelope (${name})`, view, expected);
+  return { impl: name, run: () => pipeline.scanInto(bytes, result, out) };
 }
 
 export function protobufSuite(): BenchCase[] {
@@ -260,6 +261,8 @@ export function protobufSuite(): BenchCase[] {
   const text = packet("MeshPacket (TEXT decoded)", sampleTextPacket());
   const position = packet("MeshPacket (POSITION decoded)", samplePositionPacket());
   const wasm = loadWasm();
-  const wasmEnvelope = wasm === undefined ? undefined : wasmEnvelopeImpl(wasm.pipeline, envelope.bytes, envelope.viewOurs(ok(ServiceEnvelopeCodec.decode(envelope.bytes))));
-  return [decodeCase(envelope, wasmEnvelope), encodeCase(envelope), decodeCase(text, undefined), encodeCase(text), decodeCase(position, undefined), encodeCase(position)];
+  const expected = envelope.viewOurs(ok(ServiceEnvelopeCodec.decode(envelope.bytes)));
+  const wasmEnvelope = wasm === undefined ? undefined : pipelineImpl("meshport WASM pipeline", wasm.pipeline, envelope.bytes, expected);
+  const tsEnvelope = pipelineImpl("meshport TS pipeline", new TsEnvelopePipeline(), envelope.bytes, expected);
+  return [decodeCase(envelope, wasmEnvelope, [tsEnvelope]), encodeCase(envelope), decodeCase(text, undefined), encodeCase(text), decodeCase(position, undefined), encodeCase(position)];
 }
