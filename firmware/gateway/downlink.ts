@@ -1,31 +1,26 @@
-// MQTT::onReceiveProto (spec 5.7 and 5.13): what a gateway accepts from the broker.
+// MQTT::onReceiveProto (spec 5.7 and 5.13): what a gateway accepts from the broker, plus meshport's
+// gateway policies (spec section 9). Every refusal is a DownlinkDrop reason (downlink-drops.ts).
+//
+// Order: the firmware's rules in the firmware's order (an input the firmware refuses is counted
+// under the firmware's reason), then meshport's header checks (hop_start, topic), then the rate
+// limit, before the payload rules because decryption is the costly step a flood would exploit,
+// then the public-port allow list, which needs the decrypted portnum. Zero-hop edits the packet
+// last.
 import { decryptWithChannels } from "../crypto/channel-decrypt.js";
 import type { ChannelCipher } from "../crypto/channel-cipher.js";
 import { ChannelRole, PortNum, TransportMechanism } from "../wire/enums.js";
+import { ServiceEnvelopeCodec } from "../wire/messages.js";
 import type { Channels } from "../mesh/channels.js";
 import type { NodeDb } from "../mesh/node-db.js";
 import { HOP_MAX, emptyPacket } from "../mesh/packet.js";
 import type { MeshPacketState } from "../mesh/packet.js";
-import { decodeEnvelope } from "./envelope.js";
+import { DOWNLINK_MAX_ENVELOPE_BYTES, DownlinkDrop } from "./downlink-drops.js";
+import { isPublicKey, portAllowed } from "./downlink-policy.js";
+import type { DownlinkPolicy } from "./downlink-policy.js";
 import { nodeIdOf } from "./node-id.js";
-import { PKI_CHANNEL_ID } from "./topics.js";
+import { PKI_CHANNEL_ID, parseTopic } from "./topics.js";
 
-/** Why a downlink was refused; each is counted by the module. */
-export const DownlinkDrop = {
-  Empty: "empty",
-  BadEnvelope: "bad-envelope",
-  ChannelNotDownlink: "channel-not-downlink",
-  PkiWithoutDownlink: "pki-without-downlink",
-  OwnGatewayEcho: "own-gateway-echo",
-  FromUs: "from-us",
-  HopLimits: "hop-limits",
-  PlaintextWithEncryption: "plaintext-with-encryption",
-  DecodedAdmin: "decoded-admin",
-  PkiNotForUs: "pki-not-for-us",
-  NoLocalChannel: "no-local-channel",
-  NoPayload: "no-payload",
-} as const;
-export type DownlinkDrop = (typeof DownlinkDrop)[keyof typeof DownlinkDrop];
+export { DownlinkDrop } from "./downlink-drops.js";
 
 export interface DownlinkContext {
   channels: Channels;
@@ -33,6 +28,12 @@ export interface DownlinkContext {
   cipher: ChannelCipher;
   ourNum: number;
   encryptionEnabled: boolean;
+  /** The topic the envelope came on; undefined: not known (the topic rule is skipped). */
+  topic?: string;
+  /** meshport's gateway policies; undefined: none (firmware behaviour). */
+  policy?: DownlinkPolicy;
+  /** Time for the rate limit. */
+  now?: number;
 }
 
 export type DownlinkResult =
@@ -52,50 +53,87 @@ function anyDownlink(channels: Channels): boolean {
   return false;
 }
 
+/** TopicMismatch: the topic's channel and gateway segments must equal the envelope's fields exactly. */
+function topicMatches(topic: string, channelId: string, gatewayId: string): boolean {
+  const t = parseTopic(topic);
+  return t !== undefined && t.channelId === channelId && t.gatewayId === gatewayId;
+}
+
+/** Applies the policies that look at the payload, then zero-hop; `key` is the key of the channel that carried it. */
+function finish(p: MeshPacketState, portnum: number, key: Uint8Array | null, policy: DownlinkPolicy | undefined): DownlinkResult {
+  if (policy === undefined) return { kind: "inject", packet: p };
+  if (isPublicKey(key) && !portAllowed(policy.publicPortAllowList, portnum)) return drop(DownlinkDrop.PortNotAllowed);
+  // The router relays a downlink with hop_limit − 1 (spec 5.7 step 13): 1 here is 0 on the air.
+  if (policy.zeroHop && p.hopLimit > 1) p.hopLimit = 1;
+  return { kind: "inject", packet: p };
+}
+
 export function downlinkDecision(bytes: Uint8Array, ctx: DownlinkContext): DownlinkResult {
   if (bytes.length === 0) return drop(DownlinkDrop.Empty);
-  const r = decodeEnvelope(bytes);
+  if (bytes.length > DOWNLINK_MAX_ENVELOPE_BYTES) return drop(DownlinkDrop.TooLarge);
+  const r = ServiceEnvelopeCodec.decode(bytes);
   if (!r.ok) return drop(DownlinkDrop.BadEnvelope);
   const env = r.value;
+  // ServiceEnvelope.cpp: all three fields or nothing (the firmware treats "" as absent too).
   const m = env.packet;
+  if (m === undefined) return drop(DownlinkDrop.NoPacket);
+  const channelId = env.channelId;
+  if (channelId === undefined || channelId === "") return drop(DownlinkDrop.NoChannelId);
+  const gatewayId = env.gatewayId;
+  if (gatewayId === undefined || gatewayId === "") return drop(DownlinkDrop.NoGatewayId);
   // getByName is case-insensitive with a primary fallback, but the name must then match exactly.
-  const ch = ctx.channels.getByName(env.channelId);
-  const isPki = env.channelId === PKI_CHANNEL_ID;
+  const ch = ctx.channels.getByName(channelId);
+  const isPki = channelId === PKI_CHANNEL_ID;
   if (isPki) {
     if (!anyDownlink(ctx.channels)) return drop(DownlinkDrop.PkiWithoutDownlink);
-  } else if (env.channelId !== ch.name || !ch.downlinkEnabled) return drop(DownlinkDrop.ChannelNotDownlink);
+  } else if (channelId !== ch.name || !ch.downlinkEnabled) return drop(DownlinkDrop.ChannelNotDownlink);
   const from = m.from || 0;
-  if (env.gatewayId === nodeIdOf(ctx.ourNum)) {
+  if (gatewayId === nodeIdOf(ctx.ourNum)) {
     // Our own uplink came back: for our own packet that proves delivery to the broker.
     if (from === ctx.ourNum) return { kind: "local-ack", id: m.id || 0, channel: ch.index };
     return drop(DownlinkDrop.OwnGatewayEcho);
   }
   if (from === ctx.ourNum) return drop(DownlinkDrop.FromUs);
-  if ((m.hopLimit || 0) > HOP_MAX || (m.hopStart || 0) > HOP_MAX) return drop(DownlinkDrop.HopLimits);
+  const hopLimit = m.hopLimit || 0;
+  const hopStart = m.hopStart || 0;
+  if (hopLimit > HOP_MAX || hopStart > HOP_MAX) return drop(DownlinkDrop.HopLimits);
+  const policy = ctx.policy;
+  if (policy !== undefined) {
+    if (hopStart < hopLimit) return drop(DownlinkDrop.HopStartBelowLimit);
+    if (ctx.topic !== undefined && !topicMatches(ctx.topic, channelId, gatewayId)) return drop(DownlinkDrop.TopicMismatch);
+    if (policy.limiter !== undefined && !policy.limiter.take(from, ctx.now || 0)) return drop(DownlinkDrop.RateLimited);
+  }
   // Only these fields are copied; via_mqtt and the MQTT transport are forced.
   const p = emptyPacket();
   p.from = from;
   p.to = m.to === undefined ? 0 : m.to;
   p.id = m.id || 0;
   p.channel = m.channel || 0;
-  p.hopLimit = m.hopLimit || 0;
-  p.hopStart = m.hopStart || 0;
+  p.hopLimit = hopLimit;
+  p.hopStart = hopStart;
   p.wantAck = m.wantAck === true;
   p.viaMqtt = true;
   p.transportMechanism = TransportMechanism.MQTT;
   if (m.decoded !== undefined) {
     if (ctx.encryptionEnabled) return drop(DownlinkDrop.PlaintextWithEncryption);
-    if ((m.decoded.portnum || 0) === PortNum.ADMIN_APP) return drop(DownlinkDrop.DecodedAdmin);
+    const portnum = m.decoded.portnum || 0;
+    if (portnum === PortNum.ADMIN_APP) return drop(DownlinkDrop.DecodedAdmin);
     p.decoded = m.decoded;
     p.channel = ch.index;
-    return { kind: "inject", packet: p };
+    return finish(p, portnum, ch.key, policy);
   }
   if (m.encrypted === undefined) return drop(DownlinkDrop.NoPayload);
   p.encrypted = m.encrypted;
   if (isPki) {
-    if (p.to === ctx.ourNum || (ctx.nodes.hasUser(p.from) && ctx.nodes.hasUser(p.to))) return { kind: "inject", packet: p };
+    // PKI payloads are end-to-end encrypted: no public key, no portnum to check.
+    if (p.to === ctx.ourNum || (ctx.nodes.hasUser(p.from) && ctx.nodes.hasUser(p.to))) {
+      if (policy !== undefined && policy.zeroHop && p.hopLimit > 1) p.hopLimit = 1;
+      return { kind: "inject", packet: p };
+    }
     return drop(DownlinkDrop.PkiNotForUs);
   }
-  if (decryptWithChannels(ctx.cipher, ctx.channels.keys, p.channel, p.id, p.from, p.encrypted) === undefined) return drop(DownlinkDrop.NoLocalChannel);
-  return { kind: "inject", packet: p };
+  const d = decryptWithChannels(ctx.cipher, ctx.channels.keys, p.channel, p.id, p.from, p.encrypted);
+  if (d === undefined) return drop(DownlinkDrop.NoLocalChannel);
+  const used = ctx.channels.get(d.index);
+  return finish(p, d.data.portnum || 0, used === undefined ? null : used.key, policy);
 }

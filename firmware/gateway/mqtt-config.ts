@@ -1,5 +1,7 @@
 // The MQTT module's settings (ModuleConfig.MQTTConfig, spec 1.8 and 5.1) plus meshport's own
 // options from spec section 9 (TLS validation, queue size, backoff, gateway policies).
+import { DOWNLINK_RATE_DEFAULT_MAX_NODES } from "./downlink-rate-limit.js";
+import type { DownlinkRateLimit } from "./downlink-rate-limit.js";
 
 export interface MapReportSettings {
   /** 0 → 3600; anything below 3600 is raised to 3600 (NodeDB default_map_publish_interval_secs). */
@@ -35,6 +37,22 @@ export interface MqttGatewayConfig {
   reconnect: "backoff" | "fixed";
   reconnectMinMs: number;
   reconnectMaxMs: number;
+  /**
+   * Zero-hop downlink (meshport policy; the public broker's rule, spec 5.12, which the firmware does
+   * not enforce): a downlinked packet leaves on LoRa with hop_limit 0, so only the gateway's direct
+   * neighbours hear it and none relays it. Off by default (firmware: relayed with hop_limit − 1).
+   */
+  zeroHopDownlink: boolean;
+  /**
+   * Per-sender downlink rate limit (meshport policy, downlink-rate-limit.ts): `packets` per
+   * `windowMs` per `packet.from`, `maxNodes` senders tracked. packets = 0 (default): no limit.
+   */
+  downlinkRateLimit: DownlinkRateLimit;
+  /**
+   * Portnums downlinked on channels with a public key (no encryption, or a one-byte psk; meshport
+   * policy mirroring the public broker's default-key rule, spec 5.12). Empty (default): all.
+   */
+  publicPortAllowList: number[];
 }
 
 export const DEFAULT_MQTT_HOST = "mqtt.meshtastic.org";
@@ -65,6 +83,9 @@ export function defaultMqttConfig(): MqttGatewayConfig {
     reconnect: "backoff",
     reconnectMinMs: 1000,
     reconnectMaxMs: 60000,
+    zeroHopDownlink: false,
+    downlinkRateLimit: { packets: 0, windowMs: 60000, maxNodes: DOWNLINK_RATE_DEFAULT_MAX_NODES },
+    publicPortAllowList: [],
   };
 }
 

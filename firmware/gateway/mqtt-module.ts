@@ -12,9 +12,11 @@ import type { NodeDb } from "../mesh/node-db.js";
 import { copyPacket } from "../mesh/packet.js";
 import type { MeshPacketState } from "../mesh/packet.js";
 import { downlinkDecision } from "./downlink.js";
+import { DownlinkDrop, jsonDropReason } from "./downlink-drops.js";
+import { downlinkPolicyOf } from "./downlink-policy.js";
+import type { DownlinkPolicy } from "./downlink-policy.js";
 import { jsonDownlinkAllowed } from "./json-downlink.js";
 import type { JsonDownlinkResult, JsonSendRequest } from "./json-downlink.js";
-import type { DownlinkDrop } from "./downlink.js";
 import { buildMapReport, mapIntervalMs } from "./map-report.js";
 import { OfflineQueue } from "./offline-queue.js";
 import { isDefaultServer, isPrivateAddress } from "./mqtt-config.js";
@@ -75,6 +77,7 @@ export interface MqttModuleStats {
   mapReports: number;
   jsonPublished: number;
   uplinkDrops: Record<string, number>;
+  /** Refused downlinks by reason: the DownlinkDrop strings (downlink-drops.ts), each a documented rule. */
   downlinkDrops: Record<string, number>;
 }
 
@@ -94,6 +97,8 @@ export class MqttModule {
     downlinkDrops: {},
   };
   readonly queue: OfflineQueue;
+  /** Zero-hop, per-sender rate limit and public-port allow list (spec section 9); all off by default. */
+  readonly downlinkPolicy: DownlinkPolicy;
   private readonly o: MqttModuleOptions;
   private serverIsPrivate: boolean;
   private readonly serverIsDefault: boolean;
@@ -105,6 +110,7 @@ export class MqttModule {
   constructor(o: MqttModuleOptions) {
     this.o = o;
     this.queue = new OfflineQueue(o.config.offlineQueueSize);
+    this.downlinkPolicy = downlinkPolicyOf(o.config);
     this.serverIsPrivate = isPrivateAddress(o.config.address);
     this.serverIsDefault = isDefaultServer(o.config.address);
     this.proxyMode = o.config.proxyToClientEnabled;
@@ -205,6 +211,9 @@ export class MqttModule {
       cipher: this.o.cipher,
       ourNum: this.o.node.nodeNum,
       encryptionEnabled: this.o.config.encryptionEnabled,
+      topic,
+      policy: this.downlinkPolicy,
+      now,
     });
     if (r.kind === "drop") this.count(this.stats.downlinkDrops, r.reason);
     else if (r.kind === "local-ack") {
@@ -218,19 +227,28 @@ export class MqttModule {
 
   /** onReceiveJson (2.7, spec 5.11): sendtext/sendposition on a downlink channel named mqtt*. */
   private onJsonMessage(channelSegment: string, payload: Uint8Array, now: number): void {
-    if (!this.o.config.jsonEnabled) return;
+    if (!this.o.config.jsonEnabled) {
+      this.count(this.stats.downlinkDrops, DownlinkDrop.JsonDisabled);
+      return;
+    }
     const json = this.o.json;
     if (json === undefined) {
-      this.count(this.stats.downlinkDrops, "json-not-built-in");
+      this.count(this.stats.downlinkDrops, DownlinkDrop.JsonNotBuiltIn);
       return;
     }
     if (!jsonDownlinkAllowed(channelSegment, this.o.channels)) {
-      this.count(this.stats.downlinkDrops, "json-channel-not-allowed");
+      this.count(this.stats.downlinkDrops, DownlinkDrop.JsonChannelNotAllowed);
       return;
     }
     const r = json.parseDownlink(payload, this.o.node.nodeNum, this.o.channels.entries.length);
     if (!r.ok) {
-      this.count(this.stats.downlinkDrops, "json-" + r.code);
+      this.count(this.stats.downlinkDrops, jsonDropReason(r.code));
+      return;
+    }
+    // The JSON envelope's `from` is the gateway itself (onReceiveJson), so its bucket is ours.
+    const limiter = this.downlinkPolicy.limiter;
+    if (limiter !== undefined && !limiter.take(this.o.node.nodeNum, now)) {
+      this.count(this.stats.downlinkDrops, DownlinkDrop.RateLimited);
       return;
     }
     this.stats.downlinked++;
