@@ -12,10 +12,13 @@ import { type TestBroker, startAedes, waitFor } from "../support/brokers.js";
 import { type TestCa, makeTestCa } from "../support/test-ca.js";
 
 let ca: TestCa;
+/** Another CA made in the test: it did not sign the broker's certificate. */
+let otherCa: TestCa;
 let broker: TestBroker;
 
 beforeAll(async () => {
   ca = makeTestCa();
+  otherCa = makeTestCa();
   broker = await startAedes({ key: ca.serverKey, cert: ca.serverCert });
 });
 afterAll(async () => broker?.stop());
@@ -58,6 +61,18 @@ describe("TLS to the broker", () => {
     }
   });
 
+  it("with a wrong CA (one that did not sign the broker's certificate) the connection is refused with a clear reason", async () => {
+    const g = tlsGateway("localhost", { ca: otherCa.caPem });
+    try {
+      await waitFor("refusal logged", () => g.logs.some((l) => l.includes("not signed by a trusted CA")));
+      expect(g.logs.find((l) => l.includes("not signed by a trusted CA"))).toMatch(/TLS: the certificate of localhost:\d+ is not signed by a trusted CA \([A-Z_]+\); give its CA, or use the insecure switch/);
+      expect(g.driver.node.mqttClient?.isConnected()).toBe(false);
+      expect(g.driver.node.mqttClient?.stats.connects).toBe(0);
+    } finally {
+      g.driver.stop();
+    }
+  });
+
   it("a certificate for another name is refused", async () => {
     const g = tlsGateway("127.0.0.1", { ca: ca.caPem });
     try {
@@ -69,6 +84,14 @@ describe("TLS to the broker", () => {
   });
 
   it("only the explicit insecure switch skips validation", async () => {
+    // The same name and no CA, insecure switch off: refused (name and issuer both wrong).
+    const strict = tlsGateway("127.0.0.1", {});
+    try {
+      await waitFor("refusal logged", () => strict.logs.some((l) => l.includes("mqtt: connect failed: socket-closed (TLS: ")));
+      expect(strict.driver.node.mqttClient?.stats.connects).toBe(0);
+    } finally {
+      strict.driver.stop();
+    }
     const g = tlsGateway("127.0.0.1", { insecure: true });
     try {
       await waitFor("connected", () => !!g.driver.node.mqttClient?.isConnected());

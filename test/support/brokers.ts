@@ -7,6 +7,7 @@ import tls from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Aedes } from "aedes";
+import mqttPacket from "mqtt-packet";
 
 export interface TestBroker {
   name: string;
@@ -89,11 +90,24 @@ export async function startAedes(tlsOptions?: { key: string; cert: string }): Pr
   return { name: "aedes", port, stop: down, restart: up, collect };
 }
 
-export async function startMosquitto(): Promise<TestBroker> {
+export interface MosquittoOptions {
+  /**
+   * Keep persistent (clean session 0) client sessions across a SIGKILL: persistence on, the
+   * database saved after every change, and QoS 0 messages queued for an offline persistent client.
+   * A subscriber that must see every message across broker crashes needs this: without it, what a
+   * publisher sends between the restart and the subscriber's new SUBSCRIBE reaches nobody.
+   */
+  persistentSessions?: boolean;
+}
+
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<TestBroker> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "meshport-mosquitto-"));
   const conf = join(dir, "mosquitto.conf");
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  const persistence = options.persistentSessions
+    ? `persistence true\npersistence_location ${dir}/\nautosave_interval 1\nautosave_on_changes true\nqueue_qos0_messages true\nmax_queued_messages 0\n`
+    : "persistence false\n";
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\n${persistence}`);
   let child: ChildProcess | undefined;
   const up = async () => {
     child = spawn(MOSQUITTO, ["-c", conf], { stdio: "ignore" });
@@ -123,4 +137,80 @@ export function mosquittoPub(port: number, topic: string, payload: Uint8Array): 
   writeFileSync(file, payload);
   const r = spawnSync(MOSQUITTO_PUB, ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-f", file], { timeout: 10_000 });
   if (r.status !== 0) throw new Error("mosquitto_pub failed: " + r.stderr?.toString());
+}
+
+/**
+ * An MQTT 3.1.1 subscriber written with mqtt-packet (independent of the client under test) that
+ * reconnects every `retryMs` while its broker is away and subscribes again after every CONNACK.
+ */
+export class ReconnectingSubscriber {
+  readonly messages: { topic: string; payload: Buffer }[] = [];
+  /** CONNACKs received. */
+  connects = 0;
+  /** SUBACKs received. */
+  subAcks = 0;
+  private socket: net.Socket | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private connected = false;
+  private nextId = 1;
+
+  constructor(
+    readonly port: number,
+    readonly filter: string,
+    readonly clientId: string,
+    readonly cleanSession: boolean,
+    readonly retryMs = 100,
+  ) {
+    this.open();
+  }
+
+  /** Connected, and the SUBSCRIBE sent after the latest CONNACK is acknowledged. */
+  get ready(): boolean {
+    return this.connected && this.subAcks >= this.connects;
+  }
+
+  /** QoS 0 publish; false when not connected. */
+  publish(topic: string, payload: Uint8Array): boolean {
+    if (!this.connected || this.socket === undefined) return false;
+    this.socket.write(mqttPacket.generate({ cmd: "publish", topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }));
+    return true;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.socket?.destroy();
+  }
+
+  private open(): void {
+    if (this.stopped) return;
+    const parser = mqttPacket.parser({ protocolVersion: 4 });
+    const s = net.connect({ host: "127.0.0.1", port: this.port });
+    this.socket = s;
+    parser.on("packet", (p: mqttPacket.Packet) => {
+      if (p.cmd === "connack") {
+        if (p.returnCode !== 0) return s.destroy();
+        this.connects++;
+        this.connected = true;
+        s.write(mqttPacket.generate({ cmd: "subscribe", messageId: this.nextId++, subscriptions: [{ topic: this.filter, qos: 1 }] }));
+      } else if (p.cmd === "suback") this.subAcks++;
+      else if (p.cmd === "publish") {
+        this.messages.push({ topic: p.topic, payload: Buffer.from(p.payload as Buffer) });
+        if (p.qos === 1 && p.messageId !== undefined) s.write(mqttPacket.generate({ cmd: "puback", messageId: p.messageId }));
+      }
+    });
+    parser.on("error", () => s.destroy());
+    s.on("connect", () => s.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clientId: this.clientId, clean: this.cleanSession, keepalive: 0 })));
+    s.on("data", (b: Buffer) => parser.parse(b));
+    s.on("error", () => {});
+    s.on("close", () => {
+      this.connected = false;
+      if (this.socket !== s || this.stopped) return;
+      this.socket = undefined;
+      // The SUBACK count is compared with the CONNACK count: forget an unanswered SUBSCRIBE.
+      this.subAcks = this.connects;
+      this.timer = setTimeout(() => this.open(), this.retryMs);
+    });
+  }
 }
