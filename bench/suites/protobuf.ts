@@ -63,68 +63,32 @@ function byteList(b: Uint8Array | undefined): number[] {
 /** Loose access to a library's decoded message: each library types its objects differently. */
 type Loose = Record<string, any>;
 
+/** The MeshPacket header fields every library names the same way (absent = 0). */
+const HEADER_FIELDS = ["from", "to", "id", "channel", "rxTime", "rxSnr", "rxRssi", "hopLimit", "hopStart", "relayNode", "transportMechanism"] as const;
+
+/** The comparable view of a packet `p` with Data `d` and ciphertext `encrypted`, from any library. */
+function viewOf(p: Loose | undefined, d: Loose | undefined, encrypted: Uint8Array | undefined): PacketView {
+  // Key order matters: assertSame compares JSON text.
+  const view = {} as PacketView;
+  for (const k of HEADER_FIELDS) view[k] = (p?.[k] as number | undefined) ?? 0;
+  view.portnum = d?.portnum ?? 0;
+  view.payload = byteList(d?.payload);
+  view.bitfield = d?.bitfield ?? 0;
+  view.encrypted = byteList(encrypted);
+  return view;
+}
+
 function viewOfOurs(p: MeshPacket | undefined): PacketView {
-  const d = p?.decoded;
-  return {
-    from: p?.from ?? 0,
-    to: p?.to ?? 0,
-    id: p?.id ?? 0,
-    channel: p?.channel ?? 0,
-    rxTime: p?.rxTime ?? 0,
-    rxSnr: p?.rxSnr ?? 0,
-    rxRssi: p?.rxRssi ?? 0,
-    hopLimit: p?.hopLimit ?? 0,
-    hopStart: p?.hopStart ?? 0,
-    relayNode: p?.relayNode ?? 0,
-    transportMechanism: p?.transportMechanism ?? 0,
-    portnum: d?.portnum ?? 0,
-    payload: byteList(d?.payload),
-    bitfield: d?.bitfield ?? 0,
-    encrypted: byteList(p?.encrypted),
-  };
+  return viewOf(p, p?.decoded, p?.encrypted);
 }
 
 function viewOfBufbuild(p: Loose | undefined): PacketView {
   const v = p?.payloadVariant;
-  const d: Loose | undefined = v?.case === "decoded" ? v.value : undefined;
-  return {
-    from: p?.from ?? 0,
-    to: p?.to ?? 0,
-    id: p?.id ?? 0,
-    channel: p?.channel ?? 0,
-    rxTime: p?.rxTime ?? 0,
-    rxSnr: p?.rxSnr ?? 0,
-    rxRssi: p?.rxRssi ?? 0,
-    hopLimit: p?.hopLimit ?? 0,
-    hopStart: p?.hopStart ?? 0,
-    relayNode: p?.relayNode ?? 0,
-    transportMechanism: p?.transportMechanism ?? 0,
-    portnum: d?.portnum ?? 0,
-    payload: byteList(d?.payload),
-    bitfield: d?.bitfield ?? 0,
-    encrypted: v?.case === "encrypted" ? byteList(v.value) : [],
-  };
+  return viewOf(p, v?.case === "decoded" ? v.value : undefined, v?.case === "encrypted" ? v.value : undefined);
 }
 
 function viewOfProtobufjs(p: Loose | undefined): PacketView {
-  const d: Loose | undefined = p?.decoded ?? undefined;
-  return {
-    from: p?.from ?? 0,
-    to: p?.to ?? 0,
-    id: p?.id ?? 0,
-    channel: p?.channel ?? 0,
-    rxTime: p?.rxTime ?? 0,
-    rxSnr: p?.rxSnr ?? 0,
-    rxRssi: p?.rxRssi ?? 0,
-    hopLimit: p?.hopLimit ?? 0,
-    hopStart: p?.hopStart ?? 0,
-    relayNode: p?.relayNode ?? 0,
-    transportMechanism: p?.transportMechanism ?? 0,
-    portnum: d?.portnum ?? 0,
-    payload: byteList(d?.payload),
-    bitfield: d?.bitfield ?? 0,
-    encrypted: byteList(p?.encrypted ?? undefined),
-  };
+  return viewOf(p, p?.decoded ?? undefined, p?.encrypted ?? undefined);
 }
 
 /** One message type as each library sees it. */

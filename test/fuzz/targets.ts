@@ -23,7 +23,7 @@ import { parseScenario } from "../../sim/scenario-parse.js";
 import { PRESET_NAMES, REBROADCAST_NAMES, REGION_NAMES, ROLE_NAMES, PATH_LOSS_NAMES } from "../../sim/scenario-schema.js";
 import { ENVELOPE_SCAN_CODES, SCAN_NOT_ENCRYPTED, SCAN_OK, TsEnvelopePipeline, WasmEnvelopePipeline, wasmSupported } from "../../wasm/loader.js";
 import type { EnvelopeKey, EnvelopePipeline } from "../../wasm/loader.js";
-import { validPacket } from "../mqtt/support.js";
+import { concat, validPacket } from "../mqtt/support.js";
 import { messageArbitrary } from "../support/schema-arbitrary.js";
 import { byteInputs, Rng, toHex } from "./engine.js";
 import type { ByteGenerator, FuzzTarget, Outcome } from "./engine.js";
@@ -34,15 +34,6 @@ const SEED_FC = 8008;
 
 const ascii = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "latin1"));
 
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function bytesTarget(name: string, gen: ByteGenerator, run: (b: Uint8Array) => Outcome): FuzzTarget {
   return { name, next: gen, run, show: toHex };
@@ -245,7 +236,7 @@ function mqttSeeds(): Uint8Array[] {
     .filter((b) => b.length <= MQTT_LIMIT);
   const rng = new Rng(SEED_FC, 3);
   const streams: Uint8Array[] = [];
-  for (let i = 0; i < 32; i++) streams.push(concatBytes([rng.pick(singles), rng.pick(singles), ...(rng.chance(0.5) ? [rng.pick(singles)] : [])]));
+  for (let i = 0; i < 32; i++) streams.push(concat(rng.pick(singles), rng.pick(singles), ...(rng.chance(0.5) ? [rng.pick(singles)] : [])));
   mqttSeedCache = [...singles, ...streams];
   return mqttSeedCache;
 }

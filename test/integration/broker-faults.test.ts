@@ -9,13 +9,12 @@ import net from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PortableChannelCipher } from "../../firmware/crypto/index.js";
 import { decodeEnvelope, encodeEnvelope } from "../../firmware/gateway/index.js";
-import { defaultMqttConfig } from "../../firmware/gateway/mqtt-config.js";
-import { defaultNodeConfig } from "../../firmware/mesh/node-config.js";
 import { BROADCAST } from "../../firmware/mesh/packet.js";
 import { SeededRng } from "../../firmware/mesh/rng.js";
 import { backoffBaseMs, encodeMqttPacket, MqttClient, MqttCloseReason } from "../../firmware/mqtt/index.js";
 import type { BackoffPolicy, MqttClientAction, MqttClientOptions } from "../../firmware/mqtt/index.js";
 import { MeshNode } from "../../firmware/node.js";
+import { loopbackGatewayNode } from "../support/loopback-gateway.js";
 import type { NodeEvent } from "../../firmware/node-events.js";
 import { BrokerSocket, NodeDriver } from "../../firmware/platform/node/index.js";
 import { DataCodec, PortNum } from "../../firmware/wire/index.js";
@@ -78,17 +77,7 @@ interface GatewayUnderTest {
 }
 
 function gateway(num: number, port: number): GatewayUnderTest {
-  const config = defaultNodeConfig(num);
-  config.nodeInfoBroadcastSecs = 0;
-  config.positionBroadcastSecs = 0;
-  config.telemetryIntervalSecs = 0;
-  config.channels[0].uplinkEnabled = true;
-  config.channels[0].downlinkEnabled = true;
-  const mqtt = defaultMqttConfig();
-  mqtt.enabled = true;
-  mqtt.address = "127.0.0.1:" + port;
-  mqtt.root = ROOT;
-  const node = new MeshNode({ config, rng: new SeededRng(num), cipher: new PortableChannelCipher(), pki: undefined, startMs: 0, maxNodes: 0, mqtt });
+  const node = loopbackGatewayNode(num, port, ROOT, num);
   const logs: { at: number; message: string }[] = [];
   const driver: NodeDriver = new NodeDriver(node, { onLog: (message) => logs.push({ at: driver.now(), message }) });
   driver.start();

@@ -2,11 +2,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { PortableChannelCipher } from "../../firmware/crypto/index.js";
 import { encodeEnvelope } from "../../firmware/gateway/index.js";
-import { defaultMqttConfig } from "../../firmware/gateway/mqtt-config.js";
-import { defaultNodeConfig } from "../../firmware/mesh/node-config.js";
 import { BROADCAST } from "../../firmware/mesh/packet.js";
-import { SeededRng } from "../../firmware/mesh/rng.js";
-import { MeshNode } from "../../firmware/node.js";
+import { loopbackGatewayNode } from "../support/loopback-gateway.js";
 import { NodeDriver } from "../../firmware/platform/node/index.js";
 import { DataCodec, PortNum } from "../../firmware/wire/index.js";
 import { DEFAULT_KEY } from "../support/node-bench.js";
@@ -20,17 +17,7 @@ interface Gateway {
 }
 
 function gateway(num: number, port: number, seed: number): Gateway {
-  const config = defaultNodeConfig(num);
-  config.nodeInfoBroadcastSecs = 0;
-  config.positionBroadcastSecs = 0;
-  config.telemetryIntervalSecs = 0;
-  config.channels[0].uplinkEnabled = true;
-  config.channels[0].downlinkEnabled = true;
-  const mqtt = defaultMqttConfig();
-  mqtt.enabled = true;
-  mqtt.address = "127.0.0.1:" + port;
-  mqtt.root = ROOT;
-  const node = new MeshNode({ config, rng: new SeededRng(seed), cipher: new PortableChannelCipher(), pki: undefined, startMs: 0, maxNodes: 0, mqtt });
+  const node = loopbackGatewayNode(num, port, ROOT, seed);
   const texts: string[] = [];
   const driver = new NodeDriver(node, {
     onDeliver: (p) => {
