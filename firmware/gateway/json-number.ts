@@ -104,19 +104,51 @@ function zeros(n: number): string {
   return s;
 }
 
+/** Largest k tried in shortBinaryFraction: a = n / 2^k. */
+const SHORT_FRACTION_BITS = 8;
+/** 2^53: integers below it are exact in a double. */
+const TWO_POW_53 = 9007199254740992;
+
 /**
- * The firmware's text for a JSON number: printf("%.15g") of the double, or "null" for NaN and
- * infinities. Pass float32 values as they widen to double (the decoded protobuf value, or
- * `toFloat32(x)`), since the firmware stores them as `float` and prints the widened double.
+ * %.15g of a = n / 2^k (k <= SHORT_FRACTION_BITS, 1e-4 <= a < 1e15), or "" when a is not such a
+ * number or needs more than 15 significant digits (then printf rounds and the limb path decides).
+ * Such a value is exactly n * 5^k / 10^k, so its decimal digits are those of the integer n * 5^k
+ * with the point k places from the right: SNRs in quarter dB, halves, most sensor readings that
+ * were set from short binary fractions.
  */
-export function formatJsonNumber(x: number): string {
+function shortBinaryFraction(a: number): string {
+  if (a < 1e-4 || a >= 1e15) return "";
+  let n = a;
+  let k = 0;
+  // Doubling is exact, so n stays a * 2^k.
+  while (k < SHORT_FRACTION_BITS && n !== Math.floor(n)) {
+    n *= 2;
+    k++;
+  }
+  if (n !== Math.floor(n)) return "";
+  let d = n;
+  for (let i = 0; i < k; i++) d *= 5;
+  if (d >= TWO_POW_53) return "";
+  let digits = wholeDigits(d);
+  while (digits.length <= k) digits = "0" + digits;
+  const intPart = digits.substring(0, digits.length - k);
+  let frac = digits.substring(digits.length - k);
+  let end = frac.length;
+  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--;
+  frac = frac.substring(0, end);
+  // Significant digits: from the first non-zero digit to the last one kept.
+  const all = intPart + frac;
+  let first = 0;
+  while (first < all.length && all.charCodeAt(first) === 48) first++;
+  if (all.length - first > JSON_NUMBER_PRECISION) return "";
+  return frac.length > 0 ? intPart + "." + frac : intPart;
+}
+
+/** The general path of formatJsonNumber: exact digits from the binary value, rounded half-to-even. */
+export function formatByLimbs(x: number): string {
   if (x !== x || x === Infinity || x === -Infinity) return "null";
   if (x === 0) return 1 / x < 0 ? "-0" : "0";
   const negative = x < 0;
-  // Whole numbers below 1e15 print all their digits (%.15g keeps up to 15, no exponent): the common
-  // case (ids, times, counters), done with exact integer steps instead of the limb arithmetic.
-  const a = negative ? -x : x;
-  if (a < 1e15 && a === Math.floor(a)) return (negative ? "-" : "") + wholeDigits(a);
   // Split the double into its exact integer mantissa and binary exponent.
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, negative ? -x : x);
@@ -195,6 +227,24 @@ export function formatJsonNumber(x: number): string {
     out = "0." + zeros(-exp10 - 1) + digits;
   }
   return negative ? "-" + out : out;
+}
+
+/**
+ * The firmware's text for a JSON number: printf("%.15g") of the double, or "null" for NaN and
+ * infinities. Pass float32 values as they widen to double (the decoded protobuf value, or
+ * `toFloat32(x)`), since the firmware stores them as `float` and prints the widened double.
+ */
+export function formatJsonNumber(x: number): string {
+  if (x !== x || x === Infinity || x === -Infinity) return "null";
+  if (x === 0) return 1 / x < 0 ? "-0" : "0";
+  const negative = x < 0;
+  // Whole numbers below 1e15 print all their digits (%.15g keeps up to 15, no exponent): the common
+  // case (ids, times, counters), done with exact integer steps instead of the limb arithmetic.
+  const a = negative ? -x : x;
+  if (a < 1e15 && a === Math.floor(a)) return (negative ? "-" : "") + wholeDigits(a);
+  const short = shortBinaryFraction(a);
+  if (short !== "") return (negative ? "-" : "") + short;
+  return formatByLimbs(x);
 }
 
 /** The double a C `float` holds for `x` (round to nearest float32), without Math.fround. */

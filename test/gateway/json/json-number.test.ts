@@ -5,7 +5,7 @@
 // exact binary value (BigInt), since printf rounds ties to even and toPrecision rounds them up.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatJsonNumber, toFloat32 } from "../../../firmware/gateway/json-number.js";
+import { formatByLimbs, formatJsonNumber, toFloat32 } from "../../../firmware/gateway/json-number.js";
 
 const FIXED: [string, number, string][] = [
   ["float32 4.2", Math.fround(4.2), "4.19999980926514"],
@@ -163,6 +163,15 @@ describe("formatJsonNumber matches the %.15g oracle", () => {
         expect(formatJsonNumber(x)).toBe(oracle(x));
       }),
       { numRuns: 10000 },
+    );
+  });
+  it("the fast paths (whole numbers, short binary fractions) give what the limb path gives", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.integer({ min: 0, max: 10 }), (n, shift) => {
+        const x = n / 2 ** shift;
+        expect(formatJsonNumber(x)).toBe(formatByLimbs(x));
+      }),
+      { numRuns: 20000 },
     );
   });
   it("random values with few fraction bits (sensor readings, SNR/4, ties)", () => {
