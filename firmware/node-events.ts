@@ -41,8 +41,10 @@ export interface SendRequest {
   channel: number;
   wantAck: boolean;
   wantResponse: boolean;
-  /** 0 = the configured hop limit. */
+  /** 0 = the configured hop limit (unless hopLimitExact). */
   hopLimit: number;
+  /** Take hopLimit as given, 0 included (JSON downlinks: the firmware copies the envelope's hopLimit). */
+  hopLimitExact?: boolean;
   /** Data.reply_id (UI threading) or 0. */
   replyId: number;
   /** Data.request_id when answering a request, or 0. */

@@ -123,7 +123,10 @@ export class MeshNode implements ModuleContext {
           localAck: (id, channel) => router.mqttLocalAck(id, channel),
           sendFromGateway: (req, now) => {
             const r = sendRequest(req.to, req.portnum, req.payload, req.channel);
-            if (req.hopLimit !== undefined) r.hopLimit = req.hopLimit;
+            if (req.hopLimit !== undefined) {
+              r.hopLimit = req.hopLimit;
+              r.hopLimitExact = true;
+            }
             this.send(r, now);
           },
         },
@@ -234,7 +237,7 @@ export class MeshNode implements ModuleContext {
     if (req.replyId !== 0) data.replyId = req.replyId;
     const p = this.router.allocForSending(req.to, data, req.channel);
     p.wantAck = req.wantAck;
-    if (req.hopLimit > 0) p.hopLimit = req.hopLimit;
+    if (req.hopLimit > 0 || req.hopLimitExact === true) p.hopLimit = req.hopLimit;
     p.pkiEncrypted = req.pkiEncrypted;
     return this.router.sendLocal(p, now) ? p.id : 0;
   }

@@ -252,6 +252,8 @@ export class MqttModule {
       return;
     }
     this.stats.downlinked++;
+    // Zero-hop policy: the gateway's own packet goes out with hop_limit 0, so only its neighbours hear it.
+    if (this.downlinkPolicy.zeroHop) r.request.hopLimit = 0;
     this.o.hooks.sendFromGateway(r.request, now);
   }
 

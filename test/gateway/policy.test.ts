@@ -136,6 +136,38 @@ describe("zeroHopDownlink", () => {
   });
 });
 
+describe("zeroHopDownlink and JSON downlinks", () => {
+  function jsonGateway(zeroHop: boolean) {
+    return gateway(
+      (m) => {
+        m.jsonEnabled = true;
+        m.zeroHopDownlink = zeroHop;
+      },
+      (c) => c.channels.push({ role: 2, name: "mqtt", psk: new Uint8Array([1]), uplinkEnabled: false, downlinkEnabled: true, positionPrecision: 0 }),
+    );
+  }
+  const body = (extra: string) => new TextEncoder().encode(`{"from":${US},"type":"sendtext","payload":"hi"${extra}}`);
+
+  it("a sendtext's own hopLimit is honoured, 0 included (the firmware copies it into the packet)", () => {
+    const b = jsonGateway(false);
+    b.act((n, now) => n.mqtt?.onMessage("msh/US/2/json/mqtt/!00000010", body(',"hopLimit":0'), now));
+    b.act((n, now) => n.mqtt?.onMessage("msh/US/2/json/mqtt/!00000010", body(',"hopLimit":2'), now));
+    b.advance(60_000);
+    expect(b.sent.map((s) => s.header.hopLimit).sort()).toEqual([0, 2]);
+  });
+
+  it("enabled: the gateway's own sendtext goes out with hop_limit 0", () => {
+    const b = jsonGateway(true);
+    b.act((n, now) => n.mqtt?.onMessage("msh/US/2/json/mqtt/!00000010", body(',"hopLimit":5'), now));
+    b.act((n, now) => n.mqtt?.onMessage("msh/US/2/json/mqtt/!00000010", body(""), now));
+    b.advance(60_000);
+    expect(b.sent.map((s) => [s.header.from, s.header.hopLimit, s.header.hopStart])).toEqual([
+      [US, 0, 0],
+      [US, 0, 0],
+    ]);
+  });
+});
+
 describe("downlinkRateLimit", () => {
   it("disabled: 200 envelopes from one sender in one second all pass", () => {
     const b = gateway();
