@@ -35,6 +35,12 @@ export interface RadioListener {
   rxError(kind: "crc" | "header"): void;
   /** Channel activity detection finished; busy = a LoRa preamble was detected. */
   cadDone(busy: boolean): void;
+  /**
+   * A valid LoRa header arrived (SX126x HEADER_VALID): a frame is on air until rx or rxError. The
+   * runtime reports the channel busy meanwhile, as the firmware's isActivelyReceiving() does. The
+   * SX127x driver never calls it (ValidHeader is on DIO3, which the boards do not wire to an IRQ).
+   */
+  rxStarted(): void;
 }
 
 /**

@@ -55,9 +55,16 @@ export const Sx126xIrq = {
   ALL: 0x3ff,
 } as const;
 
-/** The IRQs routed to DIO1: everything the driver reports. */
+/** The IRQs routed to DIO1: everything the driver reports (HEADER_VALID: a frame started, for listen-before-talk). */
 const IRQ_MASK =
-  Sx126xIrq.TX_DONE | Sx126xIrq.RX_DONE | Sx126xIrq.HEADER_ERR | Sx126xIrq.CRC_ERR | Sx126xIrq.CAD_DONE | Sx126xIrq.CAD_DETECTED | Sx126xIrq.TIMEOUT;
+  Sx126xIrq.TX_DONE |
+  Sx126xIrq.RX_DONE |
+  Sx126xIrq.HEADER_VALID |
+  Sx126xIrq.HEADER_ERR |
+  Sx126xIrq.CRC_ERR |
+  Sx126xIrq.CAD_DONE |
+  Sx126xIrq.CAD_DETECTED |
+  Sx126xIrq.TIMEOUT;
 
 /** Registers (RadioLib SX126x_registers.h). */
 const REG_LORA_SYNC_WORD_MSB = 0x0740;
@@ -247,6 +254,8 @@ export class Sx1262 implements LoraRadio {
       if (l !== null) l.rxError("header");
     } else if ((irq & Sx126xIrq.RX_DONE) !== 0) {
       this.readPacket();
+    } else if ((irq & Sx126xIrq.HEADER_VALID) !== 0) {
+      if (l !== null) l.rxStarted();
     }
     if ((irq & Sx126xIrq.TX_DONE) !== 0 && l !== null) l.txDone();
     if ((irq & Sx126xIrq.CAD_DONE) !== 0 && l !== null) l.cadDone((irq & Sx126xIrq.CAD_DETECTED) !== 0);

@@ -15,6 +15,10 @@ import type { EspruinoNetLink } from "./net-link.js";
 
 /** Events waiting to run. A burst larger than this (a flood of socket data) drops the newest and counts it. */
 export const DRIVER_QUEUE_MAX = 32;
+/** LoRa frames are at most 255 bytes (the SX126x/SX127x FIFO). */
+const MAX_LORA_FRAME_BYTES = 255;
+/** Slack on top of the longest frame's time on air before a lost end-of-frame IRQ is assumed. */
+export const BUSY_GUARD_MARGIN_MS = 500;
 /** Longest timer we arm: Espruino timers are fine with long delays, but a periodic wake keeps the loop observable. */
 export const DRIVER_MAX_SLEEP_MS = 60000;
 
@@ -50,6 +54,8 @@ export class EspruinoDriver {
   private running = false;
   private timer: unknown = undefined;
   private stopped = false;
+  /** Set while a frame is being received (rxStarted): when to give up waiting for its end. */
+  private busyUntil: number | undefined = undefined;
 
   /** `node` must be built with startMs 0: the driver's clock starts when the driver is created. */
   constructor(node: MeshNode, radio: LoraRadio | undefined, net: EspruinoNetLink | undefined) {
@@ -60,6 +66,7 @@ export class EspruinoDriver {
     this.radioListener = {
       rx: (frame: Uint8Array, rssi: number, snr: number) => {
         this.stats.radioRx++;
+        this.busyUntil = undefined;
         this.post({ type: "radio-rx", frame, rssi, snr, busy: false });
       },
       txDone: () => {
@@ -70,6 +77,13 @@ export class EspruinoDriver {
       rxError: (kind: "crc" | "header") => {
         this.stats.rxErrors++;
         printLine("radio: rx error (" + kind + ")");
+        this.frameEnded();
+      },
+      rxStarted: () => {
+        // Listen before talk: busy from the header to the end of the frame. If the end never comes
+        // (a lost IRQ), the channel is declared quiet after the longest frame's time on air.
+        this.busyUntil = this.now() + this.node.timing.airtimeMs(MAX_LORA_FRAME_BYTES) + BUSY_GUARD_MARGIN_MS;
+        this.post({ type: "channel-busy", busy: true });
       },
       cadDone: (busy: boolean) => {
         if (this.radio !== undefined) this.radio.startReceive();
@@ -143,6 +157,13 @@ export class EspruinoDriver {
     }
   }
 
+  /** A frame that started (rxStarted) ended without a packet: the channel is quiet again. */
+  private frameEnded(): void {
+    if (this.busyUntil === undefined) return;
+    this.busyUntil = undefined;
+    this.post({ type: "channel-busy", busy: false });
+  }
+
   /** Without a working radio the frame goes nowhere, but the node still needs its TX to complete. */
   private afterAirtime(ms: number): void {
     startTimer(() => this.post({ type: "radio-tx-done", busy: false }), ms);
@@ -152,7 +173,12 @@ export class EspruinoDriver {
     if (this.timer !== undefined) stopTimer(this.timer);
     this.timer = undefined;
     if (this.stopped) return;
-    const d = this.node.nextDeadline();
+    if (this.busyUntil !== undefined && this.now() >= this.busyUntil) {
+      this.frameEnded();
+      return;
+    }
+    let d = this.node.nextDeadline();
+    if (this.busyUntil !== undefined && (d === undefined || this.busyUntil < d)) d = this.busyUntil;
     let wait = d === undefined ? DRIVER_MAX_SLEEP_MS : d - this.now();
     if (wait < 0) wait = 0;
     if (wait > DRIVER_MAX_SLEEP_MS) wait = DRIVER_MAX_SLEEP_MS;

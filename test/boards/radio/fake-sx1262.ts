@@ -195,6 +195,12 @@ export class FakeSx1262 implements SpiBus, Gpio {
     this.raise(0x002 | 0x040);
   }
 
+  /** A frame's LoRa header has been received; the payload is still on air (HEADER_VALID). */
+  headerArrives(): void {
+    if (this.mode !== Mode.RX) throw new Error("fake SX1262 not receiving");
+    this.raise(0x010);
+  }
+
   receiveBadHeader(): void {
     if (this.mode !== Mode.RX) throw new Error("fake SX1262 not receiving");
     this.raise(0x020);

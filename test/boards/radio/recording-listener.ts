@@ -5,7 +5,8 @@ export type Heard =
   | { kind: "rx"; frame: number[]; rssi: number; snr: number }
   | { kind: "txDone" }
   | { kind: "rxError"; error: "crc" | "header" }
-  | { kind: "cadDone"; busy: boolean };
+  | { kind: "cadDone"; busy: boolean }
+  | { kind: "rxStarted" };
 
 export class RecordingListener implements RadioListener {
   readonly heard: Heard[] = [];
@@ -20,6 +21,9 @@ export class RecordingListener implements RadioListener {
   }
   cadDone(busy: boolean): void {
     this.heard.push({ kind: "cadDone", busy });
+  }
+  rxStarted(): void {
+    this.heard.push({ kind: "rxStarted" });
   }
 }
 

@@ -43,7 +43,7 @@ function initSequence(calImage: number[], frf: number[], modulation: number[], b
     [0x0d, 0x08, 0x89, bwIs500 ? 0x00 : 0x04], // WriteRegister bit 2 set unless 500 kHz (datasheet 15.1)
     [0x8c, 0x00, 0x10, 0x00, 0xff, 0x01, 0x00], // SetPacketParams preamble 16, explicit, 255, CRC on, IQ standard
     [0x0d, 0x07, 0x40, 0x24, 0xb4], // WriteRegister 0x0740/0x0741 sync word 0x2B -> 0x24 0xB4
-    [0x08, 0x03, 0xe3, 0x03, 0xe3, 0x00, 0x00, 0x00, 0x00], // SetDioIrqParams TX|RX|HDR_ERR|CRC|CAD_DONE|CAD_DET|TIMEOUT (0x3E3) on DIO1
+    [0x08, 0x03, 0xf3, 0x03, 0xf3, 0x00, 0x00, 0x00, 0x00], // SetDioIrqParams TX|RX|HDR_VALID|HDR_ERR|CRC|CAD_DONE|CAD_DET|TIMEOUT (0x3F3) on DIO1
     [0x02, 0x03, 0xff], // ClearIrqStatus all
   ];
 }
@@ -230,6 +230,18 @@ describe("SX1262 transmit, receive and IRQs", () => {
       [0x02, 0x00, 0x42], // ClearIrqStatus those two
     ]);
     expect(heard.heard).toEqual([{ kind: "rxError", error: "crc" }]);
+  });
+
+  it("reports a valid header as a frame starting, then the frame (listen-before-talk)", () => {
+    radio.startReceive();
+    chip.spiLog.length = 0;
+    chip.headerArrives();
+    expect(chip.spiLog).toEqual([
+      [0x12, 0x00, 0x00, 0x00], // GetIrqStatus -> HEADER_VALID
+      [0x02, 0x00, 0x10], // ClearIrqStatus HEADER_VALID
+    ]);
+    chip.receive([7, 8, 9], 180, 20);
+    expect(heard.heard.map((h) => h.kind)).toEqual(["rxStarted", "rx"]);
   });
 
   it("reports a header error", () => {
