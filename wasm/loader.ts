@@ -11,6 +11,7 @@
 // invisible); its pipeline key slots belong to the WasmEnvelopePipeline that used them last and are
 // reloaded when another pipeline scans.
 
+import { allocBytes } from "../firmware/bytes/byte-copy.js";
 import { fromBase64 } from "../firmware/bytes/base64.js";
 import { BAD_KEY_LENGTH_MESSAGE, PortableChannelCipher } from "../firmware/crypto/channel-cipher.js";
 import type { ChannelCipher } from "../firmware/crypto/channel-cipher.js";
@@ -261,12 +262,15 @@ export class WasmChannelCipher implements ChannelCipher {
       this.ctrInto(key, id, from, input, out, 0);
       return out;
     }
-    // One piece: the result is a single slice of the module's buffer (no view, no second copy).
+    // One piece, copied out of the module's buffer into memory from allocBytes (the Node tools'
+    // slab pool when installed: a fresh typed array above 64 bytes costs V8 more than the AES).
     if (key.length !== 16 && key.length !== 32) throw new Error(BAD_KEY_LENGTH_MESSAGE);
     const slot = e.cipherSlot(key);
     e.io.set(input, 0);
     e.x.cipherCtr(slot, id, from, len, 0);
-    return e.io.slice(0, len);
+    const out = allocBytes(len);
+    out.set(e.io.subarray(0, len), 0);
+    return out;
   }
 
   /**

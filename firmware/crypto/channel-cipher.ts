@@ -2,6 +2,7 @@
 // portable implementation on top of aes.ts / aes-ctr.ts. Other implementations: node:crypto
 // (platform/node/node-channel-cipher.ts), WASM, and Espruino's native AES in ECB mode.
 
+import { allocBytes } from "../bytes/byte-copy.js";
 import { AES_ROUND_KEY_WORDS, aesExpandKey } from "./aes.js";
 import { aesCtrXor } from "./aes-ctr.js";
 import { PACKET_NONCE_BYTES, packetNonce } from "./nonce.js";
@@ -99,7 +100,8 @@ export class PortableChannelCipher implements ChannelCipher {
     if (key.length !== 16 && key.length !== 32) throw new Error(BAD_KEY_LENGTH_MESSAGE);
     if (!this.select(key)) throw new Error(BAD_KEY_LENGTH_MESSAGE);
     packetNonce(id, from, this.counter, 0);
-    const out = new Uint8Array(input.length);
+    // allocBytes: Node tools take it from their slab pool (firmware/bytes/byte-copy.ts).
+    const out = allocBytes(input.length);
     aesCtrXor(this.roundKeys[0], this.rounds[0], this.counter, input, 0, input.length, out, 0);
     return out;
   }
