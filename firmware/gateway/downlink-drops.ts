@@ -54,6 +54,7 @@ export const DownlinkDrop = {
    * Firmware 2.7 accepts it; develop drops it in the router (MESHTASTIC_PREHOP_DROP, spec 5.7
    * step 7 and section 7). Such a packet claims more hops left than it started with, so its hop
    * count is a lie; refusing it also keeps a producer from inflating the relay radius.
+   * MqttGatewayConfig.strictDownlink = false turns it off.
    */
   HopStartBelowLimit: "hop-start-below-limit",
 
@@ -64,6 +65,7 @@ export const DownlinkDrop = {
    * protobuf downlink at all (spec 5.7 step 2), so it accepts "msh/2/e/LONGFAST/!x" carrying a
    * LongFast envelope. A compliant broker only delivers topics we subscribed to, so a mismatch means
    * a broker bridge or phone (proxy mode) that rewrites topics, or a forged envelope.
+   * MqttGatewayConfig.strictDownlink = false turns it off.
    */
   TopicMismatch: "topic-mismatch",
 

@@ -1,5 +1,6 @@
 // Gateway policies beyond the firmware (spec section 9), as one value derived from
-// MqttGatewayConfig. With the defaults every policy is off and the gateway behaves like firmware 2.7.
+// MqttGatewayConfig. With the defaults every policy is off except strictDownlink (two refusals
+// firmware 2.7 does not make); with that off too, the gateway behaves like firmware 2.7.
 import { DEFAULT_PSK } from "../crypto/psk.js";
 import { DownlinkRateLimiter } from "./downlink-rate-limit.js";
 import type { MqttGatewayConfig } from "./mqtt-config.js";
@@ -11,6 +12,8 @@ export interface DownlinkPolicy {
   limiter: DownlinkRateLimiter | undefined;
   /** Portnums allowed on channels with a public key; empty = all. */
   publicPortAllowList: number[];
+  /** Refuse hop_start < hop_limit and topic / envelope mismatches (MqttGatewayConfig.strictDownlink). */
+  strict: boolean;
 }
 
 export function downlinkPolicyOf(c: MqttGatewayConfig): DownlinkPolicy {
@@ -19,6 +22,7 @@ export function downlinkPolicyOf(c: MqttGatewayConfig): DownlinkPolicy {
     zeroHop: c.zeroHopDownlink,
     limiter: r.packets > 0 ? new DownlinkRateLimiter(r) : undefined,
     publicPortAllowList: c.publicPortAllowList,
+    strict: c.strictDownlink,
   };
 }
 

@@ -99,8 +99,8 @@ export function downlinkDecision(bytes: Uint8Array, ctx: DownlinkContext): Downl
   if (hopLimit > HOP_MAX || hopStart > HOP_MAX) return drop(DownlinkDrop.HopLimits);
   const policy = ctx.policy;
   if (policy !== undefined) {
-    if (hopStart < hopLimit) return drop(DownlinkDrop.HopStartBelowLimit);
-    if (ctx.topic !== undefined && !topicMatches(ctx.topic, channelId, gatewayId)) return drop(DownlinkDrop.TopicMismatch);
+    if (policy.strict && hopStart < hopLimit) return drop(DownlinkDrop.HopStartBelowLimit);
+    if (policy.strict && ctx.topic !== undefined && !topicMatches(ctx.topic, channelId, gatewayId)) return drop(DownlinkDrop.TopicMismatch);
     if (policy.limiter !== undefined && !policy.limiter.take(from, ctx.now || 0)) return drop(DownlinkDrop.RateLimited);
   }
   // Only these fields are copied; via_mqtt and the MQTT transport are forced.

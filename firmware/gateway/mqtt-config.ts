@@ -53,6 +53,13 @@ export interface MqttGatewayConfig {
    * policy mirroring the public broker's default-key rule, spec 5.12). Empty (default): all.
    */
   publicPortAllowList: number[];
+  /**
+   * Refuse downlinks firmware 2.7 accepts but no honest producer sends (meshport policy, on by
+   * default): hop_start < hop_limit, and an envelope whose channel_id / gateway_id differ from its
+   * topic. Off: firmware 2.7's behaviour, for old (pre-2.3, hop_start 0) senders or bridges that
+   * rewrite topics.
+   */
+  strictDownlink: boolean;
 }
 
 export const DEFAULT_MQTT_HOST = "mqtt.meshtastic.org";
@@ -86,6 +93,7 @@ export function defaultMqttConfig(): MqttGatewayConfig {
     zeroHopDownlink: false,
     downlinkRateLimit: { packets: 0, windowMs: 60000, maxNodes: DOWNLINK_RATE_DEFAULT_MAX_NODES },
     publicPortAllowList: [],
+    strictDownlink: true,
   };
 }
 

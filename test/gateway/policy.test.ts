@@ -101,6 +101,29 @@ describe("defaults keep firmware behaviour", () => {
   });
 });
 
+describe("strictDownlink", () => {
+  const OTHER_TOPIC = "msh/US/2/e/LongFast/!00000abd";
+
+  it("on (default): hop_start < hop_limit and an envelope not matching its topic are refused and counted", () => {
+    const b = gateway();
+    expect(defaultMqttConfig().strictDownlink).toBe(true);
+    down(b, envelope({ id: 1, hopLimit: 3, hopStart: 0 }));
+    down(b, envelope({ id: 2 }), OTHER_TOPIC);
+    b.advance(30_000);
+    expect(b.delivered).toEqual([]);
+    expect(dropsOf(b)).toMatchObject({ "hop-start-below-limit": 1, "topic-mismatch": 1 });
+  });
+
+  it("off: both are accepted as firmware 2.7 accepts them (pre-2.3 senders, topic-rewriting bridges)", () => {
+    const b = gateway((m) => (m.strictDownlink = false));
+    down(b, envelope({ id: 1, hopLimit: 3, hopStart: 0 }));
+    down(b, envelope({ id: 2 }), OTHER_TOPIC);
+    b.advance(30_000);
+    expect(b.delivered.map((p) => p.id).sort()).toEqual([1, 2]);
+    expect(dropsOf(b)).toEqual({});
+  });
+});
+
 describe("zeroHopDownlink", () => {
   it("disabled: a downlink is relayed on LoRa with hop_limit − 1 (firmware)", () => {
     const b = gateway();
