@@ -1,6 +1,6 @@
 // DeviceTelemetryModule: periodic device metrics (battery, channel and TX utilisation, uptime).
 import { PortNum } from "../wire/enums.js";
-import { TelemetryCodec } from "../wire/messages.js";
+import { DeviceTelemetryCodec } from "../wire/messages.js";
 import { BROADCAST } from "../mesh/packet.js";
 import { sendRequest } from "../node-events.js";
 import type { SendRequest } from "../node-events.js";
@@ -27,7 +27,7 @@ export class TelemetryModule implements MeshModule {
     if (!this.timer.isDue(now)) return;
     this.timer.rearm(now, ctx.config.telemetryIntervalSecs * 1000);
     if (!ctx.periodicTxAllowed(now)) return;
-    const payload = TelemetryCodec.encode({
+    const payload = DeviceTelemetryCodec.encode({
       deviceMetrics: {
         batteryLevel: EXTERNAL_POWER_LEVEL,
         channelUtilization: ctx.channelUtilization(now),

@@ -76,3 +76,25 @@ export function defineMessage(name: string, fields: FieldSchema[]): MessageSchem
   }
   return { name, fields: sorted, byNo };
 }
+
+/** A field before it has a name: messageOf names it after its key. */
+export interface FieldDef {
+  readonly no: number;
+  readonly type: FieldType;
+  readonly opts: FieldOptions | undefined;
+  readonly msg: MessageSchema | undefined;
+}
+
+/**
+ * A message from `{ fieldName: def }` (schemas.ts writes its tables this way): with the names as
+ * object keys, a bundler that renames properties renames the table and the code reading it alike.
+ */
+export function messageOf(name: string, defs: Record<string, FieldDef>): MessageSchema {
+  const keys = Object.keys(defs);
+  const fields: FieldSchema[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const d = defs[keys[i]];
+    fields.push(field(d.no, keys[i], d.type, d.opts, d.msg));
+  }
+  return defineMessage(name, fields);
+}

@@ -32,8 +32,13 @@ function isPackable(t: FieldType): boolean {
   return wireTypeOf(t) !== WT_LEN;
 }
 
+/** "Message.field", how errors name a field. */
+function fieldPath(s: MessageSchema, f: FieldSchema): string {
+  return s.name + "." + f.name;
+}
+
 export function badValue(s: MessageSchema, f: FieldSchema, why: string): never {
-  throw new WireError(WireErrorCode.BadValue, s.name + "." + f.name + ": " + why, 0);
+  throw new WireError(WireErrorCode.BadValue, fieldPath(s, f) + ": " + why, 0);
 }
 
 function isInt(v: unknown): v is number {
@@ -126,7 +131,7 @@ function checkLimit(s: MessageSchema, f: FieldSchema, v: unknown): void {
   if (f.type === FieldType.String) n = utf8Length(v as string);
   else if (f.type === FieldType.Bytes) n = (v as Uint8Array).length;
   else return;
-  if (n > f.max) throw new WireError(WireErrorCode.OverLimit, s.name + "." + f.name + " is " + n + " bytes, limit " + f.max, 0);
+  if (n > f.max) throw new WireError(WireErrorCode.OverLimit, fieldPath(s, f) + " is " + n + " bytes, limit " + f.max, 0);
 }
 
 function tagSize(f: FieldSchema): number {
@@ -146,7 +151,7 @@ export function fieldSize(s: MessageSchema, f: FieldSchema, v: unknown, depth: n
   const arr = v as unknown[];
   if (arr.length === 0) return 0;
   if (f.max > 0 && arr.length > f.max)
-    throw new WireError(WireErrorCode.OverLimit, s.name + "." + f.name + " has " + arr.length + " entries, limit " + f.max, 0);
+    throw new WireError(WireErrorCode.OverLimit, fieldPath(s, f) + " has " + arr.length + " entries, limit " + f.max, 0);
   let body = 0;
   for (let j = 0; j < arr.length; j++) {
     checkValue(s, f, arr[j]);
@@ -157,25 +162,25 @@ export function fieldSize(s: MessageSchema, f: FieldSchema, v: unknown, depth: n
   return tagSize(f) * arr.length + body;
 }
 
-/** Throws TOO_DEEP for a message nested deeper than MAX_MESSAGE_DEPTH (checked on encode). */
 /** OVER_LIMIT for a string or bytes value of `n` bytes above the field's nanopb limit. */
 export function overLimit(s: MessageSchema, f: FieldSchema, n: number): never {
-  throw new WireError(WireErrorCode.OverLimit, s.name + "." + f.name + " is " + n + " bytes, limit " + f.max, 0);
+  throw new WireError(WireErrorCode.OverLimit, fieldPath(s, f) + " is " + n + " bytes, limit " + f.max, 0);
 }
 
 /** The decoder's errors for one field, kept out of line so the specialised decoders stay small. */
 export function failOverflow(r: ByteReader, s: MessageSchema, f: FieldSchema, at: number): never {
-  return r.fail(WireErrorCode.IntegerOverflow, s.name + "." + f.name + ": integer too large at byte " + at, at);
+  return r.fail(WireErrorCode.IntegerOverflow, fieldPath(s, f) + ": integer too large at byte " + at, at);
 }
 
 export function failOverLimit(r: ByteReader, s: MessageSchema, f: FieldSchema, len: number, at: number): never {
-  return r.fail(WireErrorCode.OverLimit, s.name + "." + f.name + " is " + len + " bytes, limit " + f.max, at);
+  return r.fail(WireErrorCode.OverLimit, fieldPath(s, f) + " is " + len + " bytes, limit " + f.max, at);
 }
 
 export function failTooDeep(r: ByteReader, s: MessageSchema, f: FieldSchema, at: number): never {
-  return r.fail(WireErrorCode.TooDeep, s.name + "." + f.name + ": nested deeper than " + MAX_MESSAGE_DEPTH, at);
+  return r.fail(WireErrorCode.TooDeep, fieldPath(s, f) + ": nested deeper than " + MAX_MESSAGE_DEPTH, at);
 }
 
+/** Throws TOO_DEEP for a message nested deeper than MAX_MESSAGE_DEPTH (checked on encode). */
 export function checkDepth(s: MessageSchema, depth: number): void {
   if (depth > MAX_MESSAGE_DEPTH) throw new WireError(WireErrorCode.TooDeep, s.name + " nested deeper than " + MAX_MESSAGE_DEPTH, 0);
 }
@@ -278,19 +283,19 @@ function readScalar(r: ByteReader, s: MessageSchema, f: FieldSchema, depth: numb
   switch (f.type) {
     case FieldType.Uint32: {
       const v = r.varint();
-      if (r.hi !== 0) r.fail(WireErrorCode.IntegerOverflow, s.name + "." + f.name + ": integer too large at byte " + at, at);
+      if (r.hi !== 0) failOverflow(r, s, f, at);
       return v;
     }
     case FieldType.Int32: {
       const v = r.varint();
       // Valid int32 encodings are the 64-bit sign extension of the value (nanopb rejects anything else).
       if (!((r.hi === 0 && v < 0x80000000) || (r.hi === 0xffffffff && v >= 0x80000000)))
-        r.fail(WireErrorCode.IntegerOverflow, s.name + "." + f.name + ": integer too large at byte " + at, at);
+        failOverflow(r, s, f, at);
       return v | 0;
     }
     case FieldType.Sint32: {
       const v = r.varint();
-      if (r.hi !== 0) r.fail(WireErrorCode.IntegerOverflow, s.name + "." + f.name + ": integer too large at byte " + at, at);
+      if (r.hi !== 0) failOverflow(r, s, f, at);
       return (v >>> 1) ^ -(v & 1);
     }
     case FieldType.Bool: {
@@ -306,12 +311,11 @@ function readScalar(r: ByteReader, s: MessageSchema, f: FieldSchema, depth: numb
     default:
       break;
   }
-  const len = r.length(s.name + "." + f.name);
-  if (f.max > 0 && f.type !== FieldType.Message && len > f.max)
-    r.fail(WireErrorCode.OverLimit, s.name + "." + f.name + " is " + len + " bytes, limit " + f.max, at);
+  const len = r.length(fieldPath(s, f));
+  if (f.max > 0 && f.type !== FieldType.Message && len > f.max) failOverLimit(r, s, f, len, at);
   if (f.type === FieldType.String) return r.string(len);
   if (f.type === FieldType.Bytes) return r.bytes(len);
-  if (depth + 1 > MAX_MESSAGE_DEPTH) r.fail(WireErrorCode.TooDeep, s.name + "." + f.name + ": nested deeper than " + MAX_MESSAGE_DEPTH, at);
+  if (depth + 1 > MAX_MESSAGE_DEPTH) failTooDeep(r, s, f, at);
   const outerEnd = r.end;
   r.end = r.pos + len;
   // eslint-disable-next-line @typescript-eslint/no-use-before-define -- mutual recursion
@@ -334,7 +338,7 @@ function pushRepeated(r: ByteReader, s: MessageSchema, f: FieldSchema, m: Obj, v
     arr = [];
     m[f.name] = arr;
   }
-  if (f.max > 0 && arr.length >= f.max) r.fail(WireErrorCode.OverLimit, s.name + "." + f.name + " has more than " + f.max + " entries", at);
+  if (f.max > 0 && arr.length >= f.max) r.fail(WireErrorCode.OverLimit, fieldPath(s, f) + " has more than " + f.max + " entries", at);
   arr.push(v);
 }
 
@@ -362,18 +366,18 @@ export function decodeField(r: ByteReader, s: MessageSchema, depth: number, m: O
   const want = wireTypeOf(f.type);
   if (f.card !== Cardinality.Single) {
     if (wt === WT_LEN && want !== WT_LEN) {
-      const len = r.length(s.name + "." + f.name);
+      const len = r.length(fieldPath(s, f));
       const outerEnd = r.end;
       r.end = r.pos + len;
       while (r.pos < r.end) pushRepeated(r, s, f, m, readScalar(r, s, f, depth, undefined), r.pos);
       r.end = outerEnd;
       return;
     }
-    if (wt !== want) r.fail(WireErrorCode.BadWireType, s.name + "." + f.name + ": wire type " + wt + " at byte " + at + ", expected " + want, at);
+    if (wt !== want) r.fail(WireErrorCode.BadWireType, fieldPath(s, f) + ": wire type " + wt + " at byte " + at + ", expected " + want, at);
     pushRepeated(r, s, f, m, readScalar(r, s, f, depth, undefined), at);
     return;
   }
-  if (wt !== want) r.fail(WireErrorCode.BadWireType, s.name + "." + f.name + ": wire type " + wt + " at byte " + at + ", expected " + want, at);
+  if (wt !== want) r.fail(WireErrorCode.BadWireType, fieldPath(s, f) + ": wire type " + wt + " at byte " + at + ", expected " + want, at);
   if (f.oneof !== "") clearOneof(s, f, m);
   // A repeated occurrence of a message field merges into the earlier one (protobuf and nanopb agree).
   m[f.name] = readScalar(r, s, f, depth, f.type === FieldType.Message ? m[f.name] : undefined);

@@ -36,6 +36,7 @@ import {
   SecurityConfigSchema,
   ServiceEnvelopeSchema,
   TelemetrySchema,
+  DeviceTelemetrySchema,
   ToRadioSchema,
   UserSchema,
   WaypointSchema,
@@ -249,7 +250,9 @@ export interface Codec<T> {
   size(m: T): number;
 }
 
-export function codecFor<T extends object>(schema: MessageSchema): Codec<T> {
+// Marked free of side effects so a bundle drops the codecs (and their tables) it never uses; the
+// mark works for calls in this module only, which is where the exported codecs are made.
+/* @__NO_SIDE_EFFECTS__ */ export function codecFor<T extends object>(schema: MessageSchema): Codec<T> {
   return {
     schema,
     encode: (m: T) => encodeMessage(schema, m),
@@ -260,7 +263,7 @@ export function codecFor<T extends object>(schema: MessageSchema): Codec<T> {
 }
 
 /** A codec over generated body functions (gen/specialised-codecs.ts) with the generic codec's contract. */
-function specialisedCodec<T extends object>(
+/* @__NO_SIDE_EFFECTS__ */ function specialisedCodec<T extends object>(
   schema: MessageSchema,
   size: (m: T, depth: number) => number,
   write: (w: ByteWriter, m: T, depth: number) => void,
@@ -298,6 +301,8 @@ export const RoutingCodec = codecFor<Routing>(RoutingSchema);
 export const WaypointCodec = codecFor<Waypoint>(WaypointSchema);
 export const NeighborInfoCodec = codecFor<NeighborInfo>(NeighborInfoSchema);
 export const TelemetryCodec = codecFor<Telemetry>(TelemetrySchema);
+/** Encodes a Telemetry holding deviceMetrics exactly as TelemetryCodec does, without the other variants' tables. */
+export const DeviceTelemetryCodec = codecFor<Telemetry>(DeviceTelemetrySchema);
 export const ChannelSettingsCodec = codecFor<ChannelSettings>(ChannelSettingsSchema);
 export const ChannelCodec = codecFor<Channel>(ChannelSchema);
 /** Configuration messages, used by config files and the client proxy; typed loosely until a module needs more. */
