@@ -12,7 +12,7 @@ import type { DecodeOptions } from "../../cli/decode-item.js";
 import { PACKET_NONCE_BYTES, PortableChannelCipher } from "../../firmware/crypto/index.js";
 import type { ChannelCipher } from "../../firmware/crypto/index.js";
 import { parseTopic, TopicKind } from "../../firmware/gateway/index.js";
-import { MqttParser } from "../../firmware/mqtt/index.js";
+import { MqttParser, SERVER_TO_CLIENT_PACKETS } from "../../firmware/mqtt/index.js";
 import { NodeChannelCipher } from "../../firmware/platform/node/index.js";
 import { PortNum } from "../../firmware/wire/index.js";
 import type { BenchCase, Impl } from "../harness.js";
@@ -27,7 +27,7 @@ export const UPLINK_BASELINE = "library baseline";
  * republishing listener publishes, or undefined when the packet is not one it would republish.
  */
 export function meshportUplink(cipher: ChannelCipher): (bytes: Uint8Array) => Uint8Array | undefined {
-  const parser = new MqttParser();
+  const parser = new MqttParser({ accept: SERVER_TO_CLIENT_PACKETS });
   const options: DecodeOptions = { frame: false, keys: [{ label: "AQ==", key: defaultKey() }], cipher };
   return (bytes) => {
     const r = parser.push(bytes);

@@ -18,6 +18,7 @@ import type { Rng } from "../mesh/rng.js";
 import { defaultBackoffPolicy, reconnectDelayMs } from "./backoff.js";
 import type { BackoffPolicy } from "./backoff.js";
 import { MqttError, MqttErrorCode } from "./mqtt-error.js";
+import { SERVER_TO_CLIENT_PACKETS } from "./mqtt-decode.js";
 import { MqttParser } from "./mqtt-parser.js";
 import { encodeMqttPacket, remainingLengthSize } from "./mqtt-serialize.js";
 import { isEncodableMqttString, isValidTopicFilter, MQTT_MAX_STRING_BYTES } from "./mqtt-strings.js";
@@ -321,7 +322,7 @@ export class MqttClient {
   constructor(options: MqttClientOptions, rng: Rng) {
     this.config = resolveMqttClientConfig(options);
     this.rng = rng;
-    this.parser = new MqttParser({ maxPacketBytes: this.config.maxPacketBytes });
+    this.parser = new MqttParser({ accept: SERVER_TO_CLIENT_PACKETS, maxPacketBytes: this.config.maxPacketBytes });
     const connect: ConnectPacket = { type: "connect", clientId: this.config.clientId, cleanSession: true, keepalive: this.config.keepaliveSeconds };
     if (this.config.username !== undefined) connect.username = this.config.username;
     if (this.config.password !== undefined) connect.password = utf8Encode(this.config.password);
@@ -684,8 +685,8 @@ export class MqttClient {
         this.stats.pingResps++;
         return;
       default:
-        // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT go client to server only (table 2.1);
-        // a second CONNACK is a protocol violation too.
+        // A second CONNACK. CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ and DISCONNECT flow client to
+        // server only (table 2.1): the parser refuses them (UNEXPECTED_PACKET), a parse error.
         return this.protocolError("server sent " + p.type, now);
     }
   }

@@ -31,6 +31,8 @@ export type { MqttResult } from "./mqtt-error.js";
 export { isEncodableMqttString, isValidTopicFilter, isValidTopicName, isWellFormedMqttUtf8, MQTT_MAX_STRING_BYTES } from "./mqtt-strings.js";
 export { encodedMqttLength, encodeMqttPacket, encodeMqttPacketInto, remainingLengthSize } from "./mqtt-serialize.js";
 export { decodeMqttPacket, MqttParser, MqttParserState } from "./mqtt-parser.js";
+export { ANY_MQTT_PACKET, SERVER_TO_CLIENT_PACKETS } from "./mqtt-decode.js";
+export type { AcceptedPackets, BodyDecoder } from "./mqtt-decode.js";
 export type { MqttParserOptions, MqttParserStats, MqttPushResult } from "./mqtt-parser.js";
 export { backoffBaseMs, BackoffMode, DEFAULT_BACKOFF_MAX_MS, DEFAULT_BACKOFF_MIN_MS, defaultBackoffPolicy, FIRMWARE_RECONNECT_MS, reconnectDelayMs } from "./backoff.js";
 export type { BackoffPolicy } from "./backoff.js";

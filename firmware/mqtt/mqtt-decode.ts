@@ -69,7 +69,7 @@ export function checkRemainingLength(h: number, remaining: number, totalBytes: n
 }
 
 /** Bounds-checked reads over one packet body: a field crossing `end` is TRUNCATED. */
-class BodyCursor {
+export class BodyCursor {
   readonly buf: Uint8Array;
   pos: number;
   readonly end: number;
@@ -139,7 +139,17 @@ class BodyCursor {
   }
 }
 
-function decodeConnect(c: BodyCursor): MqttPacket {
+/** Decodes one packet type's body; `h` is the first fixed-header byte (PUBLISH takes its flags from it). */
+export type BodyDecoder = (h: number, c: BodyCursor) => MqttPacket;
+
+/**
+ * Body decoders by packet type code: the packets one side of a connection accepts. A type without
+ * a decoder is refused as UNEXPECTED_PACKET. Separate tables let a client bundle leave out the
+ * decoders of packets only a server receives (CONNECT, SUBSCRIBE, ...).
+ */
+export type AcceptedPackets = (BodyDecoder | undefined)[];
+
+function decodeConnect(_h: number, c: BodyCursor): MqttPacket {
   // Protocol name: exactly "MQTT" ([MQTT-3.1.2-1]); the 3.1 name "MQIsdp" is refused too.
   const nameLength = c.u16("protocol name length");
   c.need(nameLength, "protocol name");
@@ -188,7 +198,7 @@ function decodePublish(h: number, c: BodyCursor): MqttPacket {
   return { type: "publish", topic, payload: c.rest(c.end - c.pos, "payload"), qos, retain: (h & 1) !== 0, dup: (h & 8) !== 0, packetId };
 }
 
-function decodeSubscribe(c: BodyCursor): MqttPacket {
+function decodeSubscribe(_h: number, c: BodyCursor): MqttPacket {
   const packetId = c.packetId();
   const subscriptions: MqttSubscription[] = [];
   while (c.pos < c.end) {
@@ -203,7 +213,7 @@ function decodeSubscribe(c: BodyCursor): MqttPacket {
   return { type: "subscribe", packetId, subscriptions };
 }
 
-function decodeSubAck(c: BodyCursor): MqttPacket {
+function decodeSubAck(_h: number, c: BodyCursor): MqttPacket {
   const packetId = c.packetId();
   const returnCodes: number[] = [];
   while (c.pos < c.end) {
@@ -217,7 +227,7 @@ function decodeSubAck(c: BodyCursor): MqttPacket {
   return { type: "suback", packetId, returnCodes };
 }
 
-function decodeUnsubscribe(c: BodyCursor): MqttPacket {
+function decodeUnsubscribe(_h: number, c: BodyCursor): MqttPacket {
   const packetId = c.packetId();
   const topicFilters: string[] = [];
   while (c.pos < c.end) topicFilters.push(c.topicFilter());
@@ -226,43 +236,84 @@ function decodeUnsubscribe(c: BodyCursor): MqttPacket {
   return { type: "unsubscribe", packetId, topicFilters };
 }
 
+function decodeConnAck(_h: number, c: BodyCursor): MqttPacket {
+  const flags = c.u8("acknowledge flags");
+  // Section 3.2.2.1: bits 7-1 are reserved and 0.
+  if ((flags & 0xfe) !== 0) fail(MqttErrorCode.Malformed, "reserved CONNACK flag bits set", "3.2.2.1");
+  const returnCode = c.u8("return code");
+  // [MQTT-3.2.2-4]: a refusing server sets Session Present to 0.
+  if (returnCode !== 0 && flags !== 0) fail(MqttErrorCode.Malformed, "session present with a refusal", "MQTT-3.2.2-4");
+  return { type: "connack", sessionPresent: flags === 1, returnCode };
+}
+
+function decodePubAck(_h: number, c: BodyCursor): MqttPacket {
+  return { type: "puback", packetId: c.packetId() };
+}
+
+function decodeUnsubAck(_h: number, c: BodyCursor): MqttPacket {
+  return { type: "unsuback", packetId: c.packetId() };
+}
+
+function decodePingReq(): MqttPacket {
+  return { type: "pingreq" };
+}
+
+function decodePingResp(): MqttPacket {
+  return { type: "pingresp" };
+}
+
+function decodeDisconnect(): MqttPacket {
+  return { type: "disconnect" };
+}
+
+/**
+ * What a client receives: table 2.1's "Server to Client" packets (PUBLISH and PUBACK flow both
+ * ways). A broker sending CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ or DISCONNECT is refused.
+ */
+export const SERVER_TO_CLIENT_PACKETS: AcceptedPackets = [
+  undefined,
+  undefined,
+  decodeConnAck,
+  decodePublish,
+  decodePubAck,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  decodeSubAck,
+  undefined,
+  decodeUnsubAck,
+  undefined,
+  decodePingResp,
+  undefined,
+];
+
+/** Every packet type meshport supports, in both directions (decode tools, test brokers, benchmarks). */
+export const ANY_MQTT_PACKET: AcceptedPackets = [
+  undefined,
+  decodeConnect,
+  decodeConnAck,
+  decodePublish,
+  decodePubAck,
+  undefined,
+  undefined,
+  undefined,
+  decodeSubscribe,
+  decodeSubAck,
+  decodeUnsubscribe,
+  decodeUnsubAck,
+  decodePingReq,
+  decodePingResp,
+  decodeDisconnect,
+];
+
 /**
  * Decodes the body buf[start, end) of a packet whose first byte `h` passed checkFirstByte and whose
- * remaining length (end - start) passed checkRemainingLength.
+ * remaining length (end - start) passed checkRemainingLength, if `accept` has a decoder for its type.
  */
-export function decodeMqttBody(h: number, buf: Uint8Array, start: number, end: number): MqttPacket {
-  const c = new BodyCursor(buf, start, end);
-  switch (h >> 4) {
-    case MqttPacketTypeCode.Connect:
-      return decodeConnect(c);
-    case MqttPacketTypeCode.ConnAck: {
-      const flags = c.u8("acknowledge flags");
-      // Section 3.2.2.1: bits 7-1 are reserved and 0.
-      if ((flags & 0xfe) !== 0) fail(MqttErrorCode.Malformed, "reserved CONNACK flag bits set", "3.2.2.1");
-      const returnCode = c.u8("return code");
-      // [MQTT-3.2.2-4]: a refusing server sets Session Present to 0.
-      if (returnCode !== 0 && flags !== 0) fail(MqttErrorCode.Malformed, "session present with a refusal", "MQTT-3.2.2-4");
-      return { type: "connack", sessionPresent: flags === 1, returnCode };
-    }
-    case MqttPacketTypeCode.Publish:
-      return decodePublish(h, c);
-    case MqttPacketTypeCode.PubAck:
-      return { type: "puback", packetId: c.packetId() };
-    case MqttPacketTypeCode.Subscribe:
-      return decodeSubscribe(c);
-    case MqttPacketTypeCode.SubAck:
-      return decodeSubAck(c);
-    case MqttPacketTypeCode.Unsubscribe:
-      return decodeUnsubscribe(c);
-    case MqttPacketTypeCode.UnsubAck:
-      return { type: "unsuback", packetId: c.packetId() };
-    case MqttPacketTypeCode.PingReq:
-      return { type: "pingreq" };
-    case MqttPacketTypeCode.PingResp:
-      return { type: "pingresp" };
-    case MqttPacketTypeCode.Disconnect:
-      return { type: "disconnect" };
-    default:
-      return fail(MqttErrorCode.BadPacketType, "packet type " + (h >> 4), "2.2.1");
-  }
+export function decodeMqttBody(h: number, buf: Uint8Array, start: number, end: number, accept: AcceptedPackets): MqttPacket {
+  const type = h >> 4;
+  const decode = accept[type];
+  if (decode === undefined) return fail(MqttErrorCode.UnexpectedPacket, "packet type " + type + " does not flow in this direction", "table 2.1");
+  return decode(h, new BodyCursor(buf, start, end));
 }

@@ -13,6 +13,8 @@ export const MqttErrorCode = {
   BadPacketType: "BAD_PACKET_TYPE",
   /** PUBREC, PUBREL, PUBCOMP: the QoS 2 flow, which this codec does not implement. */
   UnsupportedPacket: "UNSUPPORTED_PACKET",
+  /** A packet the other side must not send (table 2.1 directions), e.g. SUBSCRIBE from a broker. */
+  UnexpectedPacket: "UNEXPECTED_PACKET",
   /** Fixed-header flag bits other than the ones table 2.2 lists ([MQTT-2.2.2-2]), or DUP on QoS 0. */
   ReservedFlags: "RESERVED_FLAGS",
   /** QoS 3 ([MQTT-3.3.1-4]) or a QoS out of range in a field. */

@@ -5,7 +5,8 @@
 // returns the typed error and refuses all further input until reset() (the client disconnects).
 import { MqttError, MqttErrorCode } from "./mqtt-error.js";
 import type { MqttResult } from "./mqtt-error.js";
-import { checkFirstByte, checkRemainingLength, decodeMqttBody } from "./mqtt-decode.js";
+import { ANY_MQTT_PACKET, checkFirstByte, checkRemainingLength, decodeMqttBody } from "./mqtt-decode.js";
+import type { AcceptedPackets } from "./mqtt-decode.js";
 import { MQTT_MAX_PACKET_BYTES, MQTT_SPEC_MAX_PACKET_BYTES } from "./packets.js";
 import type { MqttPacket } from "./packets.js";
 
@@ -23,6 +24,11 @@ export const MqttParserState = {
 export type MqttParserState = (typeof MqttParserState)[keyof typeof MqttParserState];
 
 export interface MqttParserOptions {
+  /**
+   * The packet types this side receives: SERVER_TO_CLIENT_PACKETS for a client, ANY_MQTT_PACKET
+   * for tools (mqtt-decode.ts). Required, so a client bundle does not carry the server-side decoders.
+   */
+  accept: AcceptedPackets;
   /** Largest packet accepted, fixed header included; also the receive buffer's size. Default MQTT_MAX_PACKET_BYTES. */
   maxPacketBytes?: number;
 }
@@ -86,11 +92,13 @@ export class MqttParser {
   private filled = 0;
   /** Receive buffer: the body of the packet being read (memory: maxPacketBytes, allocated once). */
   private readonly body: Uint8Array;
+  private readonly accept: AcceptedPackets;
   private failure: MqttError | undefined;
 
   /** Throws MqttError (BAD_VALUE) for a maxPacketBytes that is not an integer in [2, MQTT_SPEC_MAX_PACKET_BYTES]. */
-  constructor(options?: MqttParserOptions) {
-    this.maxPacketBytes = resolveMax(options === undefined ? undefined : options.maxPacketBytes);
+  constructor(options: MqttParserOptions) {
+    this.maxPacketBytes = resolveMax(options.maxPacketBytes);
+    this.accept = options.accept;
     // The body is at most maxPacketBytes - 2 (one type byte, at least one length byte).
     this.body = new Uint8Array(this.maxPacketBytes - 2);
   }
@@ -141,7 +149,7 @@ export class MqttParser {
             i += lengthBytes;
             checkRemainingLength(h, remaining, whole, this.maxPacketBytes);
             i += remaining;
-            packets.push(decodeMqttBody(h, chunk, i - remaining, i));
+            packets.push(decodeMqttBody(h, chunk, i - remaining, i, this.accept));
             this.stats.packets++;
             continue;
           }
@@ -185,7 +193,7 @@ export class MqttParser {
   }
 
   private complete(packets: MqttPacket[]): void {
-    const p = decodeMqttBody(this.header, this.body, 0, this.remaining);
+    const p = decodeMqttBody(this.header, this.body, 0, this.remaining, this.accept);
     packets.push(p);
     this.stats.packets++;
     this.st = MqttParserState.FixedHeader;
@@ -193,9 +201,9 @@ export class MqttParser {
 }
 
 /**
- * Decodes exactly one complete packet from `bytes` (no parser state, no copy into a receive
- * buffer). Input ending early is TRUNCATED; bytes after the packet are MALFORMED. `maxPacketBytes`
- * defaults to the standard's limit.
+ * Decodes exactly one complete packet of any type from `bytes` (no parser state, no copy into a
+ * receive buffer). Input ending early is TRUNCATED; bytes after the packet are MALFORMED.
+ * `maxPacketBytes` defaults to the standard's limit.
  */
 export function decodeMqttPacket(bytes: Uint8Array, maxPacketBytes?: number): MqttResult<MqttPacket> {
   const limit = maxPacketBytes === undefined ? MQTT_SPEC_MAX_PACKET_BYTES : maxPacketBytes;
@@ -217,7 +225,7 @@ export function decodeMqttPacket(bytes: Uint8Array, maxPacketBytes?: number): Mq
     checkRemainingLength(h, remaining, pos + remaining, limit);
     if (bytes.length - pos < remaining) throw new MqttError(MqttErrorCode.Truncated, "body runs past the input", "2.2.3");
     if (bytes.length - pos > remaining) throw new MqttError(MqttErrorCode.Malformed, "bytes after the packet", "2.2.3");
-    return { ok: true, value: decodeMqttBody(h, bytes, pos, pos + remaining) };
+    return { ok: true, value: decodeMqttBody(h, bytes, pos, pos + remaining, ANY_MQTT_PACKET) };
   } catch (e) {
     if (e instanceof MqttError) return { ok: false, error: e };
     throw e;

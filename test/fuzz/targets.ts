@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { WireError } from "../../firmware/bytes/wire-error.js";
 import { DEFAULT_PSK, PortableChannelCipher, channelHash, expandPsk, expandedKeyBytes } from "../../firmware/crypto/index.js";
 import { JsonDownlinkErrorCode, parseJsonDownlink } from "../../firmware/gateway/json-downlink.js";
-import { decodeMqttPacket, encodeMqttPacket, MqttError, MqttParser, MqttParserState } from "../../firmware/mqtt/index.js";
+import { ANY_MQTT_PACKET, decodeMqttPacket, encodeMqttPacket, MqttError, MqttParser, MqttParserState } from "../../firmware/mqtt/index.js";
 import type { MqttPacket } from "../../firmware/mqtt/index.js";
 import type { MessageSchema } from "../../firmware/wire/field-schema.js";
 import { decodeLoraFrame, encodeLoraFrame } from "../../firmware/wire/lora-header.js";
@@ -302,7 +302,7 @@ function mqttStreamTarget(): FuzzTarget<ChunkedInput> {
       return { bytes, cuts };
     },
     run(input: ChunkedInput): Outcome {
-      const parser = new MqttParser({ maxPacketBytes: MQTT_LIMIT });
+      const parser = new MqttParser({ accept: ANY_MQTT_PACKET, maxPacketBytes: MQTT_LIMIT });
       let at = 0;
       let error: MqttError | undefined;
       let packets = 0;

@@ -217,6 +217,22 @@ describe("MQTT client: connection (spec 5.3)", () => {
     h.connect();
   });
 
+  it("a packet only a client sends (SUBSCRIBE, PINGREQ, CONNECT) from the broker is refused by the parser: UNEXPECTED_PACKET", () => {
+    for (const p of [
+      { type: "subscribe", packetId: 7, subscriptions: [{ topicFilter: "a/#", qos: 0 }] },
+      { type: "pingreq" },
+      { type: "connect", clientId: "x", cleanSession: true, keepalive: 10 },
+    ] as MqttPacket[]) {
+      const h = new Harness();
+      h.connect();
+      h.client.onSocketData(encodeMqttPacket(p), 100);
+      const d = ofType(h.take(), "disconnected")[0];
+      expect(d.reason).toBe(MqttCloseReason.ParseError);
+      expect(d.detail).toContain(MqttErrorCode.UnexpectedPacket);
+      expect(h.client.stats.parseErrors).toBe(1);
+    }
+  });
+
   it("a socket closed by the peer while connected reports disconnected and reconnects after the backoff", () => {
     const h = new Harness();
     h.connect();

@@ -2,7 +2,7 @@
 // bytes arrive whole (decodeMqttPacket) or byte by byte (MqttParser); the parser then refuses input
 // until reset. The encoder refuses invalid packets with the same codes (it throws MqttError).
 import { describe, expect, it } from "vitest";
-import { catchMqttError, decodeMqttPacket, encodeMqttPacket, encodeMqttPacketInto, MqttError, MqttErrorCode, MqttParser, MqttParserState } from "../../firmware/mqtt/index.js";
+import { ANY_MQTT_PACKET, SERVER_TO_CLIENT_PACKETS, catchMqttError, decodeMqttPacket, encodeMqttPacket, encodeMqttPacketInto, MqttError, MqttErrorCode, MqttParser, MqttParserState } from "../../firmware/mqtt/index.js";
 import type { MqttErrorCode as Code, MqttPacket, PublishPacket } from "../../firmware/mqtt/index.js";
 import { hex } from "./support.js";
 
@@ -13,7 +13,7 @@ function expectRefused(bytes: Uint8Array, code: Code, maxPacketBytes?: number): 
     expect(whole.error).toBeInstanceOf(MqttError);
     expect(whole.error.code).toBe(code);
   }
-  const parser = new MqttParser({ maxPacketBytes: maxPacketBytes ?? 4096 });
+  const parser = new MqttParser({ accept: ANY_MQTT_PACKET, maxPacketBytes: maxPacketBytes ?? 4096 });
   let error: MqttError | undefined;
   for (let i = 0; i < bytes.length && error === undefined; i++) {
     const r = parser.push(bytes.subarray(i, i + 1));
@@ -34,7 +34,7 @@ const publish = (topic: string): PublishPacket => ({ type: "publish", topic, pay
 
 describe("MQTT parse errors", () => {
   it("OVERSIZE: a packet larger than the configured maximum is refused as soon as its length is known", () => {
-    const parser = new MqttParser({ maxPacketBytes: 64 });
+    const parser = new MqttParser({ accept: ANY_MQTT_PACKET, maxPacketBytes: 64 });
     const r = parser.push(hex("30 64")); // PUBLISH, remaining length 100: 102 bytes > 64
     expect(r.error?.code).toBe(MqttErrorCode.Oversize);
     expectRefused(hex("30 3f 00 01 74", "00".repeat(60)), MqttErrorCode.Oversize, 64); // 65 bytes
@@ -139,7 +139,7 @@ describe("MQTT parse errors", () => {
   });
 
   it("the parser returns the packets before a bad one, then refuses input until reset", () => {
-    const parser = new MqttParser();
+    const parser = new MqttParser({ accept: ANY_MQTT_PACKET });
     const r = parser.push(hex("d0 00 d0 00 34 05 00 01 74 00 01 d0 00"));
     expect(r.packets).toEqual([{ type: "pingresp" }, { type: "pingresp" }]);
     expect(r.error?.code).toBe(MqttErrorCode.Qos2Unsupported);
@@ -150,9 +150,34 @@ describe("MQTT parse errors", () => {
     expect(parser.push(hex("d0 00"))).toEqual({ packets: [{ type: "pingresp" }], error: undefined });
   });
 
+  it("direction tables: a client's parser takes exactly table 2.1's server-to-client packets", () => {
+    const all: [string, MqttPacket][] = [
+      ["connect", { type: "connect", clientId: "c", cleanSession: true, keepalive: 5 }],
+      ["connack", { type: "connack", sessionPresent: false, returnCode: 0 }],
+      ["publish", { type: "publish", topic: "t", payload: new Uint8Array([1]), qos: 1, retain: false, dup: false, packetId: 3 }],
+      ["puback", { type: "puback", packetId: 3 }],
+      ["subscribe", { type: "subscribe", packetId: 4, subscriptions: [{ topicFilter: "t/#", qos: 1 }] }],
+      ["suback", { type: "suback", packetId: 4, returnCodes: [1] }],
+      ["unsubscribe", { type: "unsubscribe", packetId: 5, topicFilters: ["t/#"] }],
+      ["unsuback", { type: "unsuback", packetId: 5 }],
+      ["pingreq", { type: "pingreq" }],
+      ["pingresp", { type: "pingresp" }],
+      ["disconnect", { type: "disconnect" }],
+    ];
+    const serverSends = ["connack", "publish", "puback", "suback", "unsuback", "pingresp"];
+    for (const [name, p] of all) {
+      const bytes = encodeMqttPacket(p);
+      const any = new MqttParser({ accept: ANY_MQTT_PACKET }).push(bytes);
+      expect(any.packets, name).toEqual([p]);
+      const client = new MqttParser({ accept: SERVER_TO_CLIENT_PACKETS }).push(bytes);
+      if (serverSends.indexOf(name) >= 0) expect(client.packets, name).toEqual([p]);
+      else expect(client.error?.code, name).toBe(MqttErrorCode.UnexpectedPacket);
+    }
+  });
+
   it("a bad maxPacketBytes option is a typed error", () => {
-    expect(() => new MqttParser({ maxPacketBytes: 1 })).toThrow(MqttError);
-    expect(catchMqttError(() => new MqttParser({ maxPacketBytes: 1.5 }))).toMatchObject({ ok: false, error: { code: MqttErrorCode.BadValue } });
+    expect(() => new MqttParser({ accept: ANY_MQTT_PACKET, maxPacketBytes: 1 })).toThrow(MqttError);
+    expect(catchMqttError(() => new MqttParser({ accept: ANY_MQTT_PACKET, maxPacketBytes: 1.5 }))).toMatchObject({ ok: false, error: { code: MqttErrorCode.BadValue } });
   });
 });
 
