@@ -12,6 +12,8 @@ import { radioConfigFor } from "../radio/lora-radio.js";
 import { BOARD_CONFIG_FILE, emptyStoredConfig, mqttConfigOf, nodeConfigOf, validateStoredConfig } from "./board-config.js";
 import type { StoredConfig } from "./board-config.js";
 import type { RadioFactory } from "./board-radio.js";
+import { boardStatus, postText } from "./board-status.js";
+import type { BoardStatus } from "./board-status.js";
 import { createChannelCipher } from "./espruino-cipher.js";
 import { EspruinoDriver } from "./espruino-driver.js";
 import { errorText, printLine, storageModule } from "./espruino-host.js";
@@ -22,6 +24,7 @@ import { WifiLink } from "./wifi-link.js";
 /** What boot() runs; the selftest build has its own entry (boards/selftest/selftest-main.ts). */
 export type BootKind = "gateway" | "node";
 
+/** `meshport.runtime` at the console; status() and sendText() are the supported way in (board-status.ts). */
 export interface Runtime {
   kind: BootKind;
   board: BoardDef;
@@ -30,6 +33,9 @@ export interface Runtime {
   radio: LoraRadio | undefined;
   wifi: WifiLink | undefined;
   net: EspruinoNetLink | undefined;
+  status(): BoardStatus;
+  /** A text on the primary channel to `to` (a node number; broadcast when left out). */
+  sendText(text: string, to?: number): void;
 }
 
 /** Reads and validates the stored configuration; problems are printed and the defaults used. */
@@ -111,5 +117,15 @@ export function boot(board: BoardDef, kind: BootKind, createRadio: RadioFactory)
   sink.driver = driver;
   driver.start();
   if (wifi !== undefined) wifi.start();
-  return { kind, board, config, driver, radio, wifi, net };
+  return {
+    kind,
+    board,
+    config,
+    driver,
+    radio,
+    wifi,
+    net,
+    status: () => boardStatus(driver, radio !== undefined, wifi, net),
+    sendText: (text: string, to?: number) => postText(driver, text, to),
+  };
 }

@@ -7,10 +7,13 @@ import {
   BUILD_KINDS,
   BundleError,
   JSVARS_BYTES_PER_VAR,
+  PROJECT_ROOT,
   boardEntry,
   buildBoardBundle,
   bundleEntryForEspruino,
+  compactForBoard,
 } from "../../../boards/bundle/build-bundle.js";
+import { reservePropsPattern, reservedProps } from "../../../boards/bundle/reserved-props.js";
 
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
@@ -51,6 +54,51 @@ describe("board bundles", () => {
     await expect(bundleEntryForEspruino("export function f(a = 1) { return a; }", { globalName: "t" })).rejects.toThrow(/default argument|default-argument/i);
     await expect(bundleEntryForEspruino("export function f(...a: number[]) { return a.length; }", { globalName: "t" })).rejects.toThrow(/rest argument|rest-argument/i);
     await expect(bundleEntryForEspruino("export async function f() { return 1; }", { globalName: "t" })).rejects.toThrow(/async/i);
+  });
+
+  it("fails on code that needs hoisting, which Espruino does not do (espruino.md 1.1)", async () => {
+    // A function called before its declaration runs in V8 (and the sandbox) but not on the board.
+    await expect(bundleEntryForEspruino("export const x = f();\nfunction f() { return 1; }\n", { globalName: "t" })).rejects.toThrow(
+      /relies on hoisting[\s\S]*function \w+ is used before its declaration/,
+    );
+    // A var declared in a branch that may not run is never declared on the board.
+    await expect(bundleEntryForEspruino("export function g(b: boolean) { if (b) { var y = 1; } return y; }\n", { globalName: "t", minify: false })).rejects.toThrow(
+      /relies on hoisting[\s\S]*var inside a nested block/,
+    );
+    // Calls from a function body run later, after every declaration: fine.
+    await expect(bundleEntryForEspruino("export function ok() { return h(); }\nfunction h() { return 2; }\n", { globalName: "t" })).resolves.toContain("return");
+  });
+
+  it("compact builds: terser output goes through the Espruino gates again", async () => {
+    // A construct the gates refuse that terser leaves as it is: the re-check must catch it.
+    await expect(compactForBoard("var o={a:1};var {a}=o;console.log(a);")).rejects.toThrow(/terser output fails the Espruino gates[\s\S]*destructuring/);
+    expect(await compactForBoard("var x = { alpha: 1 }; console.log(x.alpha + 1);")).toBe("var x={alpha:1};console.log(x.alpha+1);");
+  });
+
+  it("compact builds rename internal properties and keep the reserved ones", async () => {
+    const b = await buildBoardBundle("heltec-v3", "gateway");
+    // Internal names (private members, protobuf fields: the schema tables name them with object
+    // keys, renamed with the code) are gone...
+    for (const internal of ["ourRelayByte", "pendingSubFilters", "connectBytes", "busyUntil", "hopLimit", "transportMechanism", "wantResponse"]) expect(b.code).not.toContain(internal);
+    // ...while Espruino API names, Storage configuration keys, name-lookup tables and the console
+    // surface keep theirs.
+    for (const kept of ["toUint8Array", "writeJSON", "setup", "nodeNum", "EU_868", "LONG_FAST", "status", "sendText", "subAcks", "radioRx"]) {
+      expect(b.code, kept).toContain(kept);
+    }
+  });
+
+  it("reserved names come from each source the header of reserved-props.ts lists", () => {
+    const r = reservedProps(PROJECT_ROOT);
+    expect(r.bySource.builtins).toEqual(expect.arrayContaining(["subarray", "charCodeAt", "fromCharCode", "length", "push", "hasOwnProperty"]));
+    expect(r.bySource.espruino).toEqual(expect.arrayContaining(["toString", "toUint8Array", "hwRand", "setup", "send", "sck", "connect", "password", "readJSON", "encrypt", "mode"]));
+    expect(r.bySource.boardDefinition).toEqual(expect.arrayContaining(["radio", "nss", "busy", "dio2AsRfSwitch", "defaultRegion"]));
+    expect(r.bySource.storedConfig).toEqual(["host", "longName", "mqtt", "nodeNum", "password", "port", "preset", "region", "root", "shortName", "ssid", "username", "v", "wifi"]);
+    expect(r.bySource.nameLookups).toEqual(expect.arrayContaining(["US", "EU_868", "LONG_FAST", "SHORT_TURBO"]));
+    expect(r.bySource.console).toEqual(expect.arrayContaining(["runtime", "status", "sendText", "mqttConnected", "radioRx", "subAcks", "uplinked", "recorded"]));
+    // Private members stay renameable.
+    expect(r.names.has("ourRelayByte")).toBe(false);
+    expect(reservePropsPattern(r).test("subAcks")).toBe(true);
+    expect(reservePropsPattern(r).test("ourRelayByte")).toBe(false);
   });
 
   it("keeps non-ASCII string literals as escapes that evaluate to the same text", async () => {

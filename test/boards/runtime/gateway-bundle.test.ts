@@ -10,6 +10,7 @@ import { buildBoardBundle } from "../../../boards/bundle/build-bundle.js";
 import { boardById } from "../../../boards/defs/index.js";
 import { BOARD_CONFIG_FILE } from "../../../boards/runtime/board-config.js";
 import { utf8Encode } from "../../../firmware/bytes/utf8.js";
+import { DEFAULT_PSK, PortableChannelCipher, expandPsk, expandedKeyBytes, tryChannelKey } from "../../../firmware/crypto/index.js";
 import { decodeEnvelope } from "../../../firmware/gateway/envelope.js";
 import { PortNum } from "../../../firmware/wire/index.js";
 import { FakeSx1262 } from "../radio/fake-sx1262.js";
@@ -41,6 +42,17 @@ function subscribe(port: number): Subscriber {
   socket.on("error", () => {});
   socket.on("connect", () => socket.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clientId: "test-sub", clean: true, keepalive: 60 })));
   return sub;
+}
+
+/** The text of a TEXT_MESSAGE_APP envelope from the gateway itself on the default channel, else undefined. */
+function ownText(payload: Buffer): string | undefined {
+  const env = decodeEnvelope(new Uint8Array(payload));
+  if (!env.ok || env.value.packet.from !== GATEWAY_NUM || env.value.packet.encrypted === undefined) return undefined;
+  const p = env.value.packet;
+  const key = expandedKeyBytes(expandPsk(DEFAULT_PSK));
+  const d = tryChannelKey(new PortableChannelCipher(), key, p.id ?? 0, p.from ?? 0, p.encrypted!);
+  if (d === undefined || d.data.portnum !== PortNum.TEXT_MESSAGE_APP) return undefined;
+  return Buffer.from(d.data.payload ?? new Uint8Array(0)).toString("utf8");
 }
 
 describe("gateway bundle in the Espruino sandbox", () => {
@@ -79,10 +91,12 @@ describe("gateway bundle in the Espruino sandbox", () => {
     expect(b.lines.join("\n")).not.toMatch(/radio: /);
     expect(runtime.radio).toBeDefined();
 
+    // The console surface keeps its names in the minified, property-renamed bundle.
     await waitFor("the gateway's MQTT subscription", () => {
-      const c = runtime.driver.node.mqttClient;
-      return c !== undefined && c.isConnected() && c.stats.subAcks > 0;
+      const s = runtime.status();
+      return s.mqttConnected === true && s.mqtt.subAcks > 0;
     });
+    expect(runtime.status()).toMatchObject({ nodeId: "!1234abcd", radio: true, wifiUp: true, wifiAttempts: 1, net: { opens: 1 } });
     await waitFor("the test subscriber", () => sub!.subscribed);
     expect(b.wifiConnects).toEqual(["lab"]);
     expect(b.connects).toEqual([{ host: "127.0.0.1", port: broker.port }]);
@@ -103,6 +117,16 @@ describe("gateway bundle in the Espruino sandbox", () => {
     expect(env.value.packet.id).toBe(0x5a5a0001);
     // Encrypted uplink (encryption_enabled is the default): the ciphertext is the frame's payload.
     expect(Buffer.from(env.value.packet.encrypted!).toString("hex")).toBe(Buffer.from(frame.subarray(16)).toString("hex"));
-    expect(runtime.driver.stats.radioRx).toBe(1);
+    const st = runtime.status();
+    expect(st.driver.radioRx).toBe(1);
+    expect(st.gateway.uplinked).toBeGreaterThanOrEqual(1);
+    expect(st.history.recorded).toBeGreaterThanOrEqual(1);
+
+    // sendText from the console: on the air (the fake chip's TX FIFO) and uplinked as our own packet.
+    const before = chip.transmitted.length;
+    runtime.sendText("typed at the console");
+    await waitFor("the console text on the air", () => chip.transmitted.length > before);
+    await waitFor("the console text uplinked", () => sub!.messages.some((x) => x.topic === TOPIC && ownText(x.payload) === "typed at the console"));
+    expect(runtime.status().driver.radioTx).toBeGreaterThanOrEqual(1);
   }, 30_000);
 });
