@@ -105,7 +105,7 @@ export function isUnmessagableRole(role: number): boolean {
  * LOCAL_ONLY.
  */
 export function normalizeConfig(c: NodeConfig): NodeConfig {
-  const out: NodeConfig = { ...c };
+  const out: NodeConfig = Object.assign({}, c);
   if (out.role === Role.ROUTER_CLIENT || out.role === Role.REPEATER) out.role = Role.CLIENT;
   if (out.role === Role.ROUTER) out.rebroadcastMode = RebroadcastMode.CORE_PORTNUMS_ONLY;
   if (out.role === Role.CLIENT_HIDDEN || out.isLicensed) out.rebroadcastMode = RebroadcastMode.LOCAL_ONLY;

@@ -220,7 +220,7 @@ export class Router {
     let data = d;
     if (own) {
       // Firmware >= 2.5 always sends the bitfield: bit 0 OK-to-MQTT, bit 1 want-response.
-      data = { ...d, bitfield: (this.config.configOkToMqtt ? 1 : 0) | (d.wantResponse === true ? 2 : 0) };
+      data = Object.assign({}, d, { bitfield: (this.config.configOkToMqtt ? 1 : 0) | (d.wantResponse === true ? 2 : 0) });
       if ((d.portnum || 0) === PortNum.POSITION_APP && d.payload !== undefined) {
         const ch = this.channels.get(p.channel);
         const pos = PositionCodec.decode(d.payload);

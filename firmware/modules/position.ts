@@ -30,7 +30,7 @@ export function applyPositionPrecision(pos: Position, bits: number): Position {
   }
   const mask = (0xffffffff << (32 - bits)) >>> 0;
   const half = (1 << (31 - bits)) >>> 0;
-  const out: Position = { ...pos, precisionBits: bits };
+  const out: Position = Object.assign({}, pos, { precisionBits: bits });
   if (pos.latitudeI !== undefined) out.latitudeI = (((pos.latitudeI & mask) >>> 0) + half) | 0;
   if (pos.longitudeI !== undefined) out.longitudeI = (((pos.longitudeI & mask) >>> 0) + half) | 0;
   return out;

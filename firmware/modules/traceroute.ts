@@ -71,7 +71,7 @@ export class TraceRouteModule implements MeshModule {
     // Our own packets are not altered (they start the route); everything else gets this hop.
     const r = p.from === this.ourNum ? decoded.value : appendHop(decoded.value, p, this.ourNum, !isReply);
     const payload = RouteDiscoveryCodec.encode(r);
-    p.decoded = { ...d, payload };
+    p.decoded = Object.assign({}, d, { payload });
     if (p.to !== this.ourNum || isReply || d.wantResponse !== true) return undefined;
     // Multi-hop broadcast traceroutes get no answer (only to == us reaches here, kept for clarity).
     if (p.to === BROADCAST && p.hopLimit < p.hopStart) return undefined;
