@@ -17,7 +17,7 @@ import type { EspruinoNetLink } from "./net-link.js";
 export const DRIVER_QUEUE_MAX = 32;
 /** LoRa frames are at most 255 bytes (the SX126x/SX127x FIFO). */
 const MAX_LORA_FRAME_BYTES = 255;
-/** Slack on top of the longest frame's time on air before a lost end-of-frame IRQ is assumed. */
+/** Slack on top of a frame's time on air before a lost end-of-frame IRQ (RX, or our TX_DONE) is assumed. */
 export const BUSY_GUARD_MARGIN_MS = 500;
 /** Longest timer we arm: Espruino timers are fine with long delays, but a periodic wake keeps the loop observable. */
 export const DRIVER_MAX_SLEEP_MS = 60000;
@@ -29,6 +29,8 @@ export interface DriverStats {
   radioTx: number;
   rxErrors: number;
   delivered: number;
+  /** Transmissions whose TX_DONE interrupt never came; the driver declared them sent after the guard time. */
+  txDoneLost: number;
 }
 
 /** A one-line description of a packet for the console. */
@@ -44,7 +46,7 @@ export function describeDelivery(p: DeliverAction["packet"]): string {
 
 export class EspruinoDriver {
   readonly node: MeshNode;
-  readonly stats: DriverStats = { events: 0, dropped: 0, radioRx: 0, radioTx: 0, rxErrors: 0, delivered: 0 };
+  readonly stats: DriverStats = { events: 0, dropped: 0, radioRx: 0, radioTx: 0, rxErrors: 0, delivered: 0, txDoneLost: 0 };
   /** The listener handed to the radio driver: its callbacks become node events. */
   readonly radioListener: RadioListener;
   private readonly radio: LoraRadio | undefined;
@@ -56,6 +58,8 @@ export class EspruinoDriver {
   private stopped = false;
   /** Set while a frame is being received (rxStarted): when to give up waiting for its end. */
   private busyUntil: number | undefined = undefined;
+  /** Set while our frame is on the air: when to give up waiting for TX_DONE (a lost IRQ would stop the node sending). */
+  private txUntil: number | undefined = undefined;
 
   /** `node` must be built with startMs 0: the driver's clock starts when the driver is created. */
   constructor(node: MeshNode, radio: LoraRadio | undefined, net: EspruinoNetLink | undefined) {
@@ -70,6 +74,7 @@ export class EspruinoDriver {
         this.post({ type: "radio-rx", frame, rssi, snr, busy: false });
       },
       txDone: () => {
+        this.txUntil = undefined;
         // Both chips fall back to standby after TX (lora-radio.ts mode rules): listen again.
         if (this.radio !== undefined) this.radio.startReceive();
         this.post({ type: "radio-tx-done", busy: false });
@@ -137,6 +142,7 @@ export class EspruinoDriver {
         if (this.radio !== undefined) {
           try {
             this.radio.transmit(a.frame);
+            this.txUntil = this.now() + a.airtimeMs + BUSY_GUARD_MARGIN_MS;
           } catch (e) {
             printLine("radio: transmit failed: " + errorText(e));
             this.afterAirtime(a.airtimeMs);
@@ -177,8 +183,16 @@ export class EspruinoDriver {
       this.frameEnded();
       return;
     }
+    if (this.txUntil !== undefined && this.now() >= this.txUntil) {
+      this.txUntil = undefined;
+      this.stats.txDoneLost++;
+      printLine("radio: no TX_DONE; taking the frame as sent");
+      this.radioListener.txDone();
+      return;
+    }
     let d = this.node.nextDeadline();
     if (this.busyUntil !== undefined && (d === undefined || this.busyUntil < d)) d = this.busyUntil;
+    if (this.txUntil !== undefined && (d === undefined || this.txUntil < d)) d = this.txUntil;
     let wait = d === undefined ? DRIVER_MAX_SLEEP_MS : d - this.now();
     if (wait < 0) wait = 0;
     if (wait > DRIVER_MAX_SLEEP_MS) wait = DRIVER_MAX_SLEEP_MS;

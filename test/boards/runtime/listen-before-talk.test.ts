@@ -95,3 +95,44 @@ describe("board runtime listen-before-talk", () => {
     driver.stop();
   });
 });
+
+describe("board runtime: a lost TX_DONE", () => {
+  /** Advances fake time in 10 ms steps until the radio has `n` frames; returns the time that took. */
+  function until(radio: FakeRadio, n: number): number {
+    let t = 0;
+    while (radio.sent.length < n && t < 60_000) {
+      vi.advanceTimersByTime(10);
+      t += 10;
+    }
+    expect(radio.sent).toHaveLength(n);
+    return t;
+  }
+
+  it("takes the frame as sent after its time on air plus the margin, counts it, and the node sends again", () => {
+    const { node, radio, driver } = setup();
+    const send = (b: number) => driver.post({ type: "app-send", request: sendRequest(BROADCAST, PortNum.TEXT_MESSAGE_APP, new Uint8Array([b]), 0) });
+    send(1);
+    until(radio, 1);
+    send(2);
+    // No txDone from the radio: the second frame waits for the guard (airtime + margin)...
+    const airtime = node.timing.airtimeMs(radio.sent[0].length);
+    vi.advanceTimersByTime(airtime + BUSY_GUARD_MARGIN_MS - 50);
+    expect(radio.sent).toHaveLength(1);
+    expect(driver.stats.txDoneLost).toBe(0);
+    // ...which then declares the first one sent, and the second goes out.
+    until(radio, 2);
+    expect(driver.stats.txDoneLost).toBe(1);
+    expect(consoleLog).toHaveBeenCalledWith("radio: no TX_DONE; taking the frame as sent");
+    driver.stop();
+  });
+
+  it("a TX_DONE that does come clears the guard", () => {
+    const { radio, driver, listener } = setup();
+    driver.post({ type: "app-send", request: sendRequest(BROADCAST, PortNum.TEXT_MESSAGE_APP, new Uint8Array([1]), 0) });
+    until(radio, 1);
+    listener.txDone();
+    vi.advanceTimersByTime(60_000);
+    expect(driver.stats.txDoneLost).toBe(0);
+    driver.stop();
+  });
+});
