@@ -32,7 +32,7 @@ import { BOARDS } from "../defs/index.js";
 /** Source files whose declarations name reserved properties, relative to the project root. */
 const ESPRUINO_API_FILE = "boards/runtime/espruino-globals.d.ts";
 const STORED_CONFIG = { file: "boards/runtime/board-config.ts", interfaces: ["StoredConfig", "StoredWifi", "StoredBroker"] };
-/** Console surface: `meshport.runtime` and what status() answers (public members only). */
+/** Console surface: the interfaces of `meshport.runtime` and of what status() answers. */
 const CONSOLE_SURFACE: { file: string; declarations: string[] }[] = [
   { file: "boards/runtime/main.ts", declarations: ["Runtime"] },
   { file: "boards/runtime/board-status.ts", declarations: ["BoardStatus", "NetStats"] },
@@ -60,41 +60,20 @@ function parse(root: string, file: string): ts.SourceFile {
   return ts.createSourceFile(file, readFileSync(resolve(root, file), "utf8"), ts.ScriptTarget.ES2022, true);
 }
 
-function nameText(n: ts.PropertyName | ts.BindingName | undefined): string | undefined {
+function nameText(n: ts.PropertyName | undefined): string | undefined {
   if (n === undefined) return undefined;
-  if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isPrivateIdentifier(n)) return n.text;
+  if (ts.isIdentifier(n) || ts.isStringLiteral(n)) return n.text;
   return undefined;
 }
 
-function isHidden(m: ts.ClassElement): boolean {
-  const mods = ts.canHaveModifiers(m) ? ts.getModifiers(m) : undefined;
-  return (mods ?? []).some((x) => x.kind === ts.SyntaxKind.PrivateKeyword || x.kind === ts.SyntaxKind.ProtectedKeyword) || (m.name !== undefined && ts.isPrivateIdentifier(m.name));
-}
-
-/** Member names of the named top-level interfaces and classes (classes: public members and constructor parameter properties). */
-function declaredMembers(sf: ts.SourceFile, names: (n: string) => boolean): string[] {
+/** Member names of the named top-level interfaces. */
+function interfaceMembers(sf: ts.SourceFile, names: (n: string) => boolean): string[] {
   const out: string[] = [];
   for (const st of sf.statements) {
-    if (ts.isInterfaceDeclaration(st) && names(st.name.text)) {
-      for (const m of st.members) {
-        const n = nameText(m.name);
-        if (n !== undefined) out.push(n);
-      }
-    } else if (ts.isClassDeclaration(st) && st.name !== undefined && names(st.name.text)) {
-      for (const m of st.members) {
-        if (ts.isConstructorDeclaration(m)) {
-          for (const p of m.parameters) {
-            const mods = ts.getModifiers(p) ?? [];
-            const isProp = mods.some((x) => x.kind === ts.SyntaxKind.PublicKeyword || x.kind === ts.SyntaxKind.ReadonlyKeyword);
-            const hidden = mods.some((x) => x.kind === ts.SyntaxKind.PrivateKeyword || x.kind === ts.SyntaxKind.ProtectedKeyword);
-            const n = nameText(p.name);
-            if (isProp && !hidden && n !== undefined) out.push(n);
-          }
-          continue;
-        }
-        const n = nameText(m.name);
-        if (n !== undefined && !isHidden(m)) out.push(n);
-      }
+    if (!ts.isInterfaceDeclaration(st) || !names(st.name.text)) continue;
+    for (const m of st.members) {
+      const n = nameText(m.name);
+      if (n !== undefined) out.push(n);
     }
   }
   return out;
@@ -144,11 +123,11 @@ export function reservedProps(root: string): ReservedProps {
     builtins: builtinNames(),
     espruino: allMemberNames(parse(root, ESPRUINO_API_FILE)),
     boardDefinition: jsonKeys(BOARDS, []),
-    storedConfig: declaredMembers(parse(root, STORED_CONFIG.file), (n) => STORED_CONFIG.interfaces.indexOf(n) >= 0),
+    storedConfig: interfaceMembers(parse(root, STORED_CONFIG.file), (n) => STORED_CONFIG.interfaces.indexOf(n) >= 0),
     nameLookups: Object.keys(RegionCode).concat(Object.keys(ModemPreset)),
     console: ENTRY_EXPORTS.concat(
-      ...CONSOLE_SURFACE.map((s) => declaredMembers(parse(root, s.file), (n) => s.declarations.indexOf(n) >= 0)),
-      ...STATS_FILES.map((f) => declaredMembers(parse(root, f), (n) => /Stats$/.test(n))),
+      ...CONSOLE_SURFACE.map((s) => interfaceMembers(parse(root, s.file), (n) => s.declarations.indexOf(n) >= 0)),
+      ...STATS_FILES.map((f) => interfaceMembers(parse(root, f), (n) => /Stats$/.test(n))),
     ),
   };
   const names = new Set<string>();

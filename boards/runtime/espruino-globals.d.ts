@@ -16,6 +16,11 @@ export interface EspruinoE {
   hwRand(): number;
 }
 
+/** The console as the runtime uses it (printLine). Declared here so its member names are on record for the bundler. */
+export interface EspruinoConsole {
+  log(line: string): void;
+}
+
 /** A hardware SPI host (SPI1 on ESP32 maps to HSPI/SPI2 through the GPIO matrix). */
 export interface EspruinoSpi {
   setup(options: { sck: number; miso: number; mosi: number; baud?: number; mode?: number }): void;

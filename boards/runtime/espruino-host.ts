@@ -2,7 +2,7 @@
 // keeps these globals out of portable code (the core is sans-IO); the runtime is the platform
 // adapter that owns the I/O, so each use below is a deliberate, named exception. The modules are
 // Espruino built-ins: the bundler marks them external, so they stay `require("...")` calls.
-import type { EspruinoCryptoModule, EspruinoNet, EspruinoStorage, EspruinoWifi } from "./espruino-globals.js";
+import type { EspruinoConsole, EspruinoCryptoModule, EspruinoNet, EspruinoStorage, EspruinoWifi } from "./espruino-globals.js";
 
 /** require("net"): TCP sockets. */
 export function netModule(): EspruinoNet {
@@ -45,7 +45,7 @@ export function stopTimer(id: unknown): void {
 /** One line on the console (Serial1 or USB on the board). */
 export function printLine(line: string): void {
   // eslint-disable-next-line no-restricted-globals -- the board's console
-  console.log(line);
+  (console as EspruinoConsole).log(line);
 }
 
 /** A 32-bit unsigned number from the hardware RNG (E.hwRand, esp_random()). */

@@ -143,7 +143,7 @@ export class BodyCursor {
 export type BodyDecoder = (h: number, c: BodyCursor) => MqttPacket;
 
 /**
- * Body decoders by packet type code: the packets one side of a connection accepts. A type without
+ * Body decoders indexed by packet type code: the packets one side of a connection accepts. A type without
  * a decoder is refused as UNEXPECTED_PACKET. Separate tables let a client bundle leave out the
  * decoders of packets only a server receives (CONNECT, SUBSCRIBE, ...).
  */
@@ -271,40 +271,40 @@ function decodeDisconnect(): MqttPacket {
  * ways). A broker sending CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ or DISCONNECT is refused.
  */
 export const SERVER_TO_CLIENT_PACKETS: AcceptedPackets = [
-  undefined,
-  undefined,
-  decodeConnAck,
-  decodePublish,
-  decodePubAck,
-  undefined,
-  undefined,
-  undefined,
-  undefined,
-  decodeSubAck,
-  undefined,
-  decodeUnsubAck,
-  undefined,
-  decodePingResp,
-  undefined,
+  undefined, // 0 reserved
+  undefined, // 1 CONNECT
+  decodeConnAck, // 2 CONNACK
+  decodePublish, // 3 PUBLISH
+  decodePubAck, // 4 PUBACK
+  undefined, // 5 PUBREC (QoS 2: refused by checkFirstByte)
+  undefined, // 6 PUBREL
+  undefined, // 7 PUBCOMP
+  undefined, // 8 SUBSCRIBE
+  decodeSubAck, // 9 SUBACK
+  undefined, // 10 UNSUBSCRIBE
+  decodeUnsubAck, // 11 UNSUBACK
+  undefined, // 12 PINGREQ
+  decodePingResp, // 13 PINGRESP
+  undefined, // 14 DISCONNECT
 ];
 
 /** Every packet type meshport supports, in both directions (decode tools, test brokers, benchmarks). */
 export const ANY_MQTT_PACKET: AcceptedPackets = [
-  undefined,
-  decodeConnect,
-  decodeConnAck,
-  decodePublish,
-  decodePubAck,
-  undefined,
-  undefined,
-  undefined,
-  decodeSubscribe,
-  decodeSubAck,
-  decodeUnsubscribe,
-  decodeUnsubAck,
-  decodePingReq,
-  decodePingResp,
-  decodeDisconnect,
+  undefined, // 0 reserved
+  decodeConnect, // 1 CONNECT
+  decodeConnAck, // 2 CONNACK
+  decodePublish, // 3 PUBLISH
+  decodePubAck, // 4 PUBACK
+  undefined, // 5 PUBREC (QoS 2: refused by checkFirstByte)
+  undefined, // 6 PUBREL
+  undefined, // 7 PUBCOMP
+  decodeSubscribe, // 8 SUBSCRIBE
+  decodeSubAck, // 9 SUBACK
+  decodeUnsubscribe, // 10 UNSUBSCRIBE
+  decodeUnsubAck, // 11 UNSUBACK
+  decodePingReq, // 12 PINGREQ
+  decodePingResp, // 13 PINGRESP
+  decodeDisconnect, // 14 DISCONNECT
 ];
 
 /**

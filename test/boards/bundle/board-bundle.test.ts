@@ -90,7 +90,7 @@ describe("board bundles", () => {
   it("reserved names come from each source the header of reserved-props.ts lists", () => {
     const r = reservedProps(PROJECT_ROOT);
     expect(r.bySource.builtins).toEqual(expect.arrayContaining(["subarray", "charCodeAt", "fromCharCode", "length", "push", "hasOwnProperty"]));
-    expect(r.bySource.espruino).toEqual(expect.arrayContaining(["toString", "toUint8Array", "hwRand", "setup", "send", "sck", "connect", "password", "readJSON", "encrypt", "mode"]));
+    expect(r.bySource.espruino).toEqual(expect.arrayContaining(["toString", "toUint8Array", "hwRand", "setup", "send", "sck", "connect", "password", "readJSON", "encrypt", "mode", "log"]));
     expect(r.bySource.boardDefinition).toEqual(expect.arrayContaining(["radio", "nss", "busy", "dio2AsRfSwitch", "defaultRegion"]));
     expect(r.bySource.storedConfig).toEqual(["host", "longName", "mqtt", "nodeNum", "password", "port", "preset", "region", "root", "shortName", "ssid", "username", "v", "wifi"]);
     expect(r.bySource.nameLookups).toEqual(expect.arrayContaining(["US", "EU_868", "LONG_FAST", "SHORT_TURBO"]));
