@@ -73,12 +73,7 @@ export class EspruinoDriver {
         this.busyUntil = undefined;
         this.post({ type: "radio-rx", frame, rssi, snr, busy: false });
       },
-      txDone: () => {
-        this.txUntil = undefined;
-        // Both chips fall back to standby after TX (lora-radio.ts mode rules): listen again.
-        if (this.radio !== undefined) this.radio.startReceive();
-        this.post({ type: "radio-tx-done", busy: false });
-      },
+      txDone: () => this.txEnded(),
       rxError: (kind: "crc" | "header") => {
         this.stats.rxErrors++;
         printLine("radio: rx error (" + kind + ")");
@@ -140,10 +135,12 @@ export class EspruinoDriver {
       if (a.type === "radio-tx") {
         this.stats.radioTx++;
         if (this.radio !== undefined) {
+          // Armed before transmit, in case a driver reports TX_DONE from inside it.
+          this.txUntil = this.now() + a.airtimeMs + BUSY_GUARD_MARGIN_MS;
           try {
             this.radio.transmit(a.frame);
-            this.txUntil = this.now() + a.airtimeMs + BUSY_GUARD_MARGIN_MS;
           } catch (e) {
+            this.txUntil = undefined;
             printLine("radio: transmit failed: " + errorText(e));
             this.afterAirtime(a.airtimeMs);
           }
@@ -161,6 +158,13 @@ export class EspruinoDriver {
       } else if (a.type === "log") printLine(a.message);
       // client-proxy: a board runtime has no phone connection; the gateway runs in direct mode.
     }
+  }
+
+  /** Our frame is done (TX_DONE, or the guard gave up on it): both chips fall back to standby after TX (lora-radio.ts mode rules), so listen again. */
+  private txEnded(): void {
+    this.txUntil = undefined;
+    if (this.radio !== undefined) this.radio.startReceive();
+    this.post({ type: "radio-tx-done", busy: false });
   }
 
   /** A frame that started (rxStarted) ended without a packet: the channel is quiet again. */
@@ -184,10 +188,9 @@ export class EspruinoDriver {
       return;
     }
     if (this.txUntil !== undefined && this.now() >= this.txUntil) {
-      this.txUntil = undefined;
       this.stats.txDoneLost++;
       printLine("radio: no TX_DONE; taking the frame as sent");
-      this.radioListener.txDone();
+      this.txEnded();
       return;
     }
     let d = this.node.nextDeadline();
