@@ -10,6 +10,7 @@ import type { PacketHistoryStats } from "../../firmware/mesh/packet-history.js";
 import type { RouterStats } from "../../firmware/mesh/router.js";
 import type { TxQueueStats } from "../../firmware/mesh/tx-queue.js";
 import type { MqttClientStats } from "../../firmware/mqtt/client.js";
+import { sendRequest } from "../../firmware/node-events.js";
 import { PortNum } from "../../firmware/wire/enums.js";
 import type { DriverStats, EspruinoDriver } from "./espruino-driver.js";
 import type { EspruinoNetLink } from "./net-link.js";
@@ -61,19 +62,5 @@ export function boardStatus(driver: EspruinoDriver, hasRadio: boolean, wifi: Wif
 
 /** Queues a text message on the primary channel (`to` defaults to broadcast); it goes out on the driver's loop. */
 export function postText(driver: EspruinoDriver, text: string, to: number | undefined): void {
-  driver.post({
-    type: "app-send",
-    request: {
-      to: to === undefined ? BROADCAST : to >>> 0,
-      portnum: PortNum.TEXT_MESSAGE_APP,
-      payload: utf8Encode(text),
-      channel: 0,
-      wantAck: false,
-      wantResponse: false,
-      hopLimit: 0,
-      replyId: 0,
-      requestId: 0,
-      pkiEncrypted: false,
-    },
-  });
+  driver.post({ type: "app-send", request: sendRequest(to === undefined ? BROADCAST : to >>> 0, PortNum.TEXT_MESSAGE_APP, utf8Encode(text), 0) });
 }
