@@ -1,24 +1,39 @@
 // MeshNode: the composition root of one Meshtastic node. Drivers call handle(event, now), run the
 // actions from takeActions(), and call handle({type: "tick"}) again at nextDeadline(). The same
 // object runs on a board, in Node at real time, and in the simulator at virtual time.
+//
+// Inside, as in the firmware: Router (mesh/router.ts) → the modules (callModules, the routing
+// module last) → MeshService (mesh-service.ts) → the app ("deliver" actions); the MQTT module sits
+// beside the router. Every timer the node has is in the table built by timerTable() below.
 import type { ChannelCipher } from "./crypto/channel-cipher.js";
 import type { PkiPrimitives } from "./crypto/pki.js";
 import { Channels } from "./mesh/channels.js";
+import { configuredOrDefaultMsScaled } from "./mesh/congestion.js";
+import { frequencySlotForPreset, usesDefaultFrequencySlot } from "./mesh/frequency.js";
+import { NodeClock } from "./mesh/node-clock.js";
 import { normalizeConfig } from "./mesh/node-config.js";
 import type { NodeConfig } from "./mesh/node-config.js";
 import { MAX_NUM_NODES, NodeDb } from "./mesh/node-db.js";
 import type { MeshPacketState } from "./mesh/packet.js";
 import { RadioTiming } from "./mesh/radio-timing.js";
-import { Router } from "./mesh/router.js";
-import type { PacketObserver } from "./mesh/router.js";
+import { RegionCode } from "./mesh/regions.js";
+import { hopLimitForResponse } from "./mesh/response-hop-limit.js";
+import { Router, RxSource } from "./mesh/router.js";
+import type { ModuleDispatch, PacketObserver } from "./mesh/router.js";
 import type { Rng } from "./mesh/rng.js";
-import type { MeshModule, ModuleContext } from "./modules/module.js";
-import { NodeInfoModule } from "./modules/node-info.js";
+import { MeshService } from "./mesh-service.js";
+import { callModules } from "./modules/call-modules.js";
+import type { ModuleChainState } from "./modules/call-modules.js";
+import type { LocalStatsCounters, MeshModule, ModuleContext } from "./modules/module.js";
+import { NodeInfoModule, ownerUser } from "./modules/node-info.js";
 import { PositionModule } from "./modules/position.js";
-import { TelemetryModule } from "./modules/telemetry.js";
+import { RoutingModule } from "./modules/routing.js";
+import { DeviceTelemetryModule } from "./modules/telemetry.js";
+import { TextMessageModule } from "./modules/text-message.js";
 import { TraceRouteModule } from "./modules/traceroute.js";
-import { PortNum } from "./wire/enums.js";
+import { PortNum, Priority, RoutingError, TransportMechanism } from "./wire/enums.js";
 import type { Data } from "./wire/messages.js";
+import { RoutingCodec } from "./wire/messages.js";
 import { utf8Encode } from "./bytes/utf8.js";
 import { sendRequest } from "./node-events.js";
 import { MqttModule } from "./gateway/mqtt-module.js";
@@ -39,7 +54,12 @@ export interface MeshNodeOptions {
   pki: PkiPrimitives | undefined;
   /** Time the node boots, in the driver's clock (ms). */
   startMs: number;
-  /** NodeDB capacity (0 = MAX_NUM_NODES). */
+  /**
+   * Unix time in ms at startMs, when the node's clock is set (phone, GPS, NTP; the simulator's start
+   * epoch). Undefined: no valid time, so rx_time is 0 and the NodeDB never sees anyone online.
+   */
+  epochMs?: number;
+  /** NodeDB capacity, ourselves included (0 = MAX_NUM_NODES). */
   maxNodes: number;
   /** The MQTT module's settings; undefined or enabled = false: no gateway. */
   mqtt?: MqttGatewayConfig;
@@ -51,26 +71,85 @@ export interface MeshNodeOptions {
   observer?: PacketObserver;
 }
 
+/** One entry of the timer table: a name, when it is next due, and what runs then. */
+export interface NodeTimer {
+  readonly name: string;
+  due(): number | undefined;
+  run(now: number): void;
+}
+
+/** TransmitHistory keys in use: NodeInfo, position, device telemetry (a handful of numbers). */
+const MAX_TX_HISTORY_KEYS = 8;
+
+/** A module's runOnce as a timer (a function, so each closure has its own module: Espruino shares loop bindings). */
+function moduleTimer(m: MeshModule): NodeTimer | undefined {
+  if (m.runOnce === undefined || m.nextDue === undefined) return undefined;
+  return { name: m.name, due: () => (m.nextDue !== undefined ? m.nextDue() : undefined), run: (now) => { if (m.runOnce !== undefined) m.runOnce(now); } };
+}
+
+/** A 32-byte X25519 private key from the node's Rng, clamped as Curve25519::dh1 does. */
+function newPrivateKey(rng: Rng): Uint8Array {
+  const k = new Uint8Array(32);
+  for (let i = 0; i < 32; i += 4) {
+    const v = rng.nextU32();
+    k[i] = v & 0xff;
+    k[i + 1] = (v >>> 8) & 0xff;
+    k[i + 2] = (v >>> 16) & 0xff;
+    k[i + 3] = (v >>> 24) & 0xff;
+  }
+  k[0] &= 0xf8;
+  k[31] = (k[31] & 0x7f) | 0x40;
+  return k;
+}
+
+/**
+ * The key pair a node has at boot (NodeDB.cpp 281-299): unlicensed nodes with a region get one,
+ * generated from `rng` when the config has none. Returns the config with the keys set.
+ */
+function withKeyPair(c: NodeConfig, pki: PkiPrimitives | undefined, rng: Rng): NodeConfig {
+  if (pki === undefined || c.isLicensed || c.region === RegionCode.UNSET) return c;
+  const out = Object.assign({}, c);
+  if (out.privateKey === undefined || out.privateKey.length !== 32) out.privateKey = newPrivateKey(rng);
+  out.publicKey = pki.publicKeyFor(out.privateKey);
+  return out;
+}
+
 export class MeshNode implements ModuleContext {
   readonly config: NodeConfig;
   readonly channels: Channels;
   readonly nodes: NodeDb;
   readonly timing: RadioTiming;
+  readonly clock: NodeClock;
   readonly router: Router;
-  /** Modules in the order they see packets: traceroute first, because it alters what is relayed. */
+  readonly service: MeshService;
+  readonly nodeInfo: NodeInfoModule;
+  readonly position: PositionModule;
+  readonly telemetry: DeviceTelemetryModule;
+  readonly traceroute: TraceRouteModule;
+  readonly text: TextMessageModule;
+  /** Modules in the firmware's order (Modules.cpp setupModules): routing last. */
   readonly modules: MeshModule[];
+  readonly timers: NodeTimer[];
   readonly mqtt: MqttModule | undefined;
   /** Our MQTT client in direct mode (undefined in proxy mode, with an injected link, or without a gateway). */
   readonly mqttClient: MqttClient | undefined;
   private readonly mqttConfig: MqttGatewayConfig | undefined;
   private readonly actions: NodeAction[] = [];
-  private readonly startMs: number;
+  private readonly chain: ModuleChainState = { reply: undefined };
+  private readonly txHistoryKeys: number[] = [];
+  private readonly txHistoryTimes: number[] = [];
 
   constructor(o: MeshNodeOptions) {
-    this.config = normalizeConfig(o.config);
-    this.startMs = o.startMs;
+    const raw = withKeyPair(o.config, o.pki, o.rng);
+    const probe = new Channels(raw);
+    const primaryEntry = probe.get(probe.primaryIndex);
+    const slot = frequencySlotForPreset(raw.region, raw.modemPreset, raw.channelNum, primaryEntry !== undefined ? primaryEntry.name : "");
+    this.config = normalizeConfig(raw, slot !== null && usesDefaultFrequencySlot(slot.slot, slot.numSlots, raw.modemPreset));
+    this.clock = new NodeClock(o.startMs, o.epochMs);
     this.channels = new Channels(this.config);
-    this.nodes = new NodeDb(o.maxNodes > 0 ? o.maxNodes : MAX_NUM_NODES);
+    this.nodes = new NodeDb(this.config.nodeNum, o.maxNodes > 0 ? o.maxNodes : MAX_NUM_NODES);
+    this.nodes.self.user = ownerUser(this.config);
+    for (let i = 0; i < this.config.favorites.length; i++) this.nodes.getOrCreate(this.config.favorites[i]).isFavorite = true;
     this.timing = new RadioTiming(this.config);
     this.router = new Router({
       config: this.config,
@@ -80,11 +159,31 @@ export class MeshNode implements ModuleContext {
       cipher: o.cipher,
       pki: o.pki,
       timing: this.timing,
+      clock: this.clock,
       actions: this.actions,
       observer: o.observer,
     });
-    this.modules = [new TraceRouteModule(this.config.nodeNum), new NodeInfoModule(this.config, o.startMs), new PositionModule(this.config, o.startMs), new TelemetryModule(this.config, o.startMs)];
-    this.router.handler = { onDecoded: (p: MeshPacketState, now: number) => this.runModules(p, now) };
+    this.service = new MeshService({
+      config: this.config,
+      nodes: this.nodes,
+      router: this.router,
+      actions: this.actions,
+      politeChannelUtilOk: (now) => this.isTxAllowedChannelUtil(true, now),
+    });
+    // setStartDelay slots in construction order: NodeInfo, Position (not trackers), DeviceTelemetry.
+    const fresh = this.config.freshInstall;
+    this.nodeInfo = new NodeInfoModule(this, o.startMs, 0, fresh);
+    const positionSlot = PositionModule.usesStartDelay(this.config.role) ? 1 : 0;
+    this.position = new PositionModule(this, o.startMs, positionSlot, fresh);
+    this.text = new TextMessageModule();
+    this.traceroute = new TraceRouteModule(this);
+    this.telemetry = new DeviceTelemetryModule(this, o.startMs, positionSlot + 1);
+    const routing = new RoutingModule(this, this.router, this.service, this.chain);
+    this.modules = [this.nodeInfo, this.position, this.text, this.traceroute, this.telemetry, routing];
+    this.service.nodeInfo = this.nodeInfo;
+    this.router.setModules(this.dispatch());
+    this.timers = this.timerTable();
+
     const mc = o.mqtt;
     this.mqttConfig = mc;
     if (mc !== undefined && mc.enabled) {
@@ -113,32 +212,66 @@ export class MeshNode implements ModuleContext {
       const router = this.router;
       this.mqtt = new MqttModule({
         config: mc,
+        clock: this.clock,
         node: this.config,
         channels: this.channels,
         nodes: this.nodes,
         cipher: o.cipher,
         link,
         hooks: {
-          inject: (p, now) => router.receive(p, now),
-          localAck: (id, channel) => router.mqttLocalAck(id, channel),
+          inject: (p, now) => router.perhapsHandleReceived(p, now),
+          localAck: (id, channel, now) => this.mqttLocalAck(id, channel, now),
           sendFromGateway: (req, now) => {
-            const r = sendRequest(req.to, req.portnum, req.payload, req.channel);
-            if (req.hopLimit !== undefined) {
-              r.hopLimit = req.hopLimit;
-              r.hopLimitExact = true;
-            }
-            this.send(r, now);
+            const p = this.allocForSending({ portnum: req.portnum, payload: req.payload }, now);
+            p.to = req.to;
+            p.channel = req.channel;
+            if (req.hopLimit !== undefined) p.hopLimit = req.hopLimit;
+            this.service.sendToMesh(p, RxSource.Local, now);
           },
         },
         json: o.mqttJson,
       });
       const mqtt = this.mqtt;
-      this.router.uplink = { onSend: (enc, dec, ch, now) => mqtt.onSend(enc, dec, ch, now) };
+      this.router.setMqtt({ encryptionEnabled: mc.encryptionEnabled, onSend: (enc, dec, ch, now) => mqtt.onSend(enc, dec, ch, now) });
       if (this.mqttClient !== undefined) {
         this.mqttClient.start(o.startMs);
         this.pumpMqttClient(o.startMs);
       }
     }
+  }
+
+  /** What the router calls up into (the firmware's module globals). */
+  private dispatch(): ModuleDispatch {
+    return {
+      callModules: (p, src, now) => callModules(this.modules, this.chain, p, src, this, now),
+      recentlySeenText: (id) => this.text.recentlySeen(id),
+      neighborInfoEnabled: () => this.config.neighborInfoEnabled,
+      sendAckNak: (err, to, idFrom, ch, hops, wantAck, now) => this.sendAckNak(err, to, idFrom, ch, hops, wantAck, now),
+      sendOurNodeInfo: (dest, wantReplies, ch, shorter, now) => this.nodeInfo.sendOurNodeInfo(dest, wantReplies, ch, shorter, undefined, now),
+      processUpgradedPacket: (p) => this.traceroute.processUpgradedPacket(p),
+    };
+  }
+
+  /**
+   * Every timer of the node, in one table (lwIP timeouts.c style). Each runs when due; the node
+   * sleeps until the earliest.
+   *   nodeinfo   NodeInfoModule::runOnce    first at 30 s, then node_info_broadcast_secs (3 h)
+   *   position   PositionModule::runOnce    first at 45 s (trackers at once), then every 5 s
+   *   telemetry  DeviceTelemetryModule      first at 60 s (45 s for trackers), then every 60 s
+   *   mqtt       MQTT::runOnce              map reports, offline queue (gateway only)
+   *   router     Router                     local receive queue, retransmissions, transmit delay
+   *   client     MqttClient                 keepalive, CONNACK timeout, reconnect backoff
+   */
+  private timerTable(): NodeTimer[] {
+    const t: NodeTimer[] = [];
+    for (let i = 0; i < this.modules.length; i++) {
+      const timer = moduleTimer(this.modules[i]);
+      if (timer !== undefined) t.push(timer);
+    }
+    t.push({ name: "mqtt", due: () => (this.mqtt === undefined ? undefined : this.mqtt.nextDue()), run: (now) => { if (this.mqtt !== undefined) this.mqtt.runOnce(now); } });
+    t.push({ name: "router", due: () => this.router.nextDeadline(), run: (now) => this.router.runDue(now) });
+    t.push({ name: "client", due: () => (this.mqttClient === undefined ? undefined : this.mqttClient.nextDeadline()), run: (now) => { if (this.mqttClient !== undefined) this.mqttClient.tick(now); } });
+    return t;
   }
 
   /** Turns the MQTT client's actions into node actions and hands deliveries to the MQTT module. */
@@ -166,19 +299,41 @@ export class MeshNode implements ModuleContext {
   }
 
   handle(ev: NodeEvent, now: number): void {
-    if (ev.type === "radio-rx") this.router.onRadioRx(ev.frame, ev.rssi, ev.snr, ev.busy === true, now);
-    else if (ev.type === "channel-busy") this.router.onChannelBusy(ev.busy, now);
-    else if (ev.type === "radio-tx-done") this.router.onTxDone(ev.busy === true, now);
-    else if (ev.type === "app-send") this.send(ev.request, now);
-    else if (ev.type === "client-proxy") this.onClientProxy(ev.message.topic || "", ev.message.data, ev.message.text, now);
-    else if (this.mqttClient !== undefined) {
-      if (ev.type === "socket-opened") {
-        if (this.mqtt !== undefined) this.mqtt.setRemoteAddress(ev.remoteAddress);
-        this.mqttClient.onSocketOpened(now);
-      } else if (ev.type === "socket-data") this.mqttClient.onSocketData(ev.bytes, now);
-      else if (ev.type === "socket-closed") this.mqttClient.onSocketClosed(ev.reason, now);
+    switch (ev.type) {
+      case "radio-rx":
+        this.router.onRadioRx(ev.frame, ev.rssi, ev.snr, ev.busy === true, now);
+        break;
+      case "channel-busy":
+        this.router.onChannelBusy(ev.busy, now);
+        break;
+      case "radio-tx-done":
+        this.router.onTxDone(ev.busy === true, now);
+        break;
+      case "app-send":
+        this.send(ev.request, now);
+        break;
+      case "client-proxy":
+        this.onClientProxy(ev.message.topic || "", ev.message.data, ev.message.text, now);
+        break;
+      case "socket-opened":
+        if (this.mqttClient !== undefined) {
+          if (this.mqtt !== undefined) this.mqtt.setRemoteAddress(ev.remoteAddress);
+          this.mqttClient.onSocketOpened(now);
+        }
+        break;
+      case "socket-data":
+        if (this.mqttClient !== undefined) this.mqttClient.onSocketData(ev.bytes, now);
+        break;
+      case "socket-closed":
+        if (this.mqttClient !== undefined) this.mqttClient.onSocketClosed(ev.reason, now);
+        break;
+      case "tick":
+        break;
+      default: {
+        const never: never = ev;
+        throw new Error("unknown event " + (never as NodeEvent).type);
+      }
     }
-    if (this.mqttClient !== undefined) this.mqttClient.tick(now);
     this.pumpMqttClient(now);
     this.runDue(now);
     this.pumpMqttClient(now);
@@ -189,21 +344,20 @@ export class MeshNode implements ModuleContext {
   }
 
   nextDeadline(): number | undefined {
-    let t = this.router.nextDeadline();
-    for (let i = 0; i < this.modules.length; i++) {
-      const m = this.modules[i].nextDue();
-      if (m !== undefined && (t === undefined || m < t)) t = m;
+    let t: number | undefined;
+    for (let i = 0; i < this.timers.length; i++) {
+      const d = this.timers[i].due();
+      if (d !== undefined && (t === undefined || d < t)) t = d;
     }
-    const q = this.mqtt === undefined ? undefined : this.mqtt.nextDue();
-    if (q !== undefined && (t === undefined || q < t)) t = q;
-    const c = this.mqttClient === undefined ? undefined : this.mqttClient.nextDeadline();
-    if (c !== undefined && (t === undefined || c < t)) t = c;
     return t;
   }
 
   private runDue(now: number): void {
-    for (let i = 0; i < this.modules.length; i++) this.modules[i].runOnce(this, now);
-    if (this.mqtt !== undefined) this.mqtt.runOnce(now);
+    for (let i = 0; i < this.timers.length; i++) {
+      const d = this.timers[i].due();
+      if (d !== undefined && d <= now) this.timers[i].run(now);
+    }
+    // A module's send or a received packet may have queued work for the router right now.
     this.router.runDue(now);
   }
 
@@ -215,31 +369,37 @@ export class MeshNode implements ModuleContext {
     this.mqtt.onMessage(topic, payload, now);
   }
 
-  /** Runs the modules on a decoded packet; a reply from one of them is sent and suppresses the plain ACK. */
-  private runModules(p: MeshPacketState, now: number): boolean {
-    let reply: SendRequest | undefined;
-    for (let i = 0; i < this.modules.length; i++) {
-      const r = this.modules[i].handleReceived(p, this, now);
-      if (r !== undefined && reply === undefined) reply = r;
-    }
-    if (reply === undefined) return false;
-    this.send(reply, now);
-    return true;
+  /** MQTT.cpp 93-100: our own packet came back through the broker; a local ACK marked MQTT. */
+  private mqttLocalAck(id: number, channel: number, now: number): void {
+    const p = this.allocForSending({ portnum: PortNum.ROUTING_APP, payload: RoutingCodec.encode({ errorReason: RoutingError.NONE }), requestId: id }, now);
+    p.to = this.config.nodeNum;
+    p.channel = channel;
+    p.priority = Priority.ACK;
+    p.hopLimit = 0;
+    p.transportMechanism = TransportMechanism.MQTT;
+    this.router.sendLocal(p, RxSource.Local, now);
   }
 
-  // ---------------------------------------------------------------- ModuleContext and app API
+  // ---------------------------------------------------------------- the app
 
-  /** Sends a packet from our app; returns its id, or 0 when the router refused it (a NAK is delivered). */
+  /**
+   * A packet from our app (MeshService::handleToRadio): from 0, a new id, our clock's time, handed
+   * to the mesh as a user packet. Returns its id, or 0 when the router refused it at once (a NAK
+   * for it then reaches the app).
+   */
   send(req: SendRequest, now: number): number {
     const data: Data = { portnum: req.portnum, payload: req.payload };
     if (req.wantResponse) data.wantResponse = true;
     if (req.requestId !== 0) data.requestId = req.requestId;
     if (req.replyId !== 0) data.replyId = req.replyId;
-    const p = this.router.allocForSending(req.to, data, req.channel);
+    const p = this.allocForSending(data, now);
+    p.from = 0;
+    p.to = req.to;
+    p.channel = req.channel;
     p.wantAck = req.wantAck;
     if (req.hopLimit > 0 || req.hopLimitExact === true) p.hopLimit = req.hopLimit;
     p.pkiEncrypted = req.pkiEncrypted;
-    return this.router.sendLocal(p, now) ? p.id : 0;
+    return this.service.sendToMesh(p, RxSource.User, now) === RoutingError.NONE ? p.id : 0;
   }
 
   sendText(to: number, text: string, channel: number, wantAck: boolean, now: number): number {
@@ -248,12 +408,45 @@ export class MeshNode implements ModuleContext {
     return this.send(req, now);
   }
 
-  periodicTxAllowed(now: number): boolean {
-    return this.timing.periodicTxAllowed(now);
+  // ---------------------------------------------------------------- ModuleContext
+
+  allocForSending(data: Data, now: number): MeshPacketState {
+    return this.router.allocForSending(data, now);
   }
 
-  uptimeSecs(now: number): number {
-    return Math.floor((now - this.startMs) / 1000);
+  sendToMesh(p: MeshPacketState, src: RxSource, now: number): number {
+    return this.service.sendToMesh(p, src, now);
+  }
+
+  sendToPhone(p: MeshPacketState): void {
+    this.service.sendToPhone(p);
+  }
+
+  cancelSending(id: number): boolean {
+    return this.router.core.cancelSending(this.config.nodeNum, id);
+  }
+
+  /** RoutingModule::sendAckNak: MeshModule::allocAckNak, want_ack as asked, Router::sendLocal. */
+  sendAckNak(err: number, to: number, idFrom: number, chIndex: number, hopLimit: number, ackWantsAck: boolean, now: number): void {
+    const p = this.allocForSending({ portnum: PortNum.ROUTING_APP, payload: RoutingCodec.encode({ errorReason: err }), requestId: idFrom }, now);
+    p.priority = Priority.ACK;
+    p.hopLimit = hopLimit;
+    p.to = to;
+    p.channel = chIndex;
+    p.wantAck = ackWantsAck;
+    this.router.sendLocal(p, RxSource.Local, now);
+  }
+
+  hopLimitForResponse(p: MeshPacketState): number {
+    return hopLimitForResponse(p.hopStart, p.hopLimit, p.decoded !== undefined && p.decoded.bitfield !== undefined, this.config.hopLimit);
+  }
+
+  isTxAllowedChannelUtil(polite: boolean, now: number): boolean {
+    return this.timing.stats.isTxAllowedChannelUtil(polite, now);
+  }
+
+  isTxAllowedAirUtil(now: number): boolean {
+    return this.timing.stats.isTxAllowedAirUtil(this.timing.region.dutyCyclePercent, this.config.overrideDutyCycle, now);
   }
 
   channelUtilization(now: number): number {
@@ -262,5 +455,41 @@ export class MeshNode implements ModuleContext {
 
   airUtilTx(now: number): number {
     return this.timing.stats.txUtilizationPercent(now);
+  }
+
+  numOnline(now: number): number {
+    return this.nodes.numOnline(this.clock.time(now), false);
+  }
+
+  scaledIntervalMs(configuredSecs: number, defaultSecs: number, now: number): number {
+    return configuredOrDefaultMsScaled(configuredSecs, defaultSecs, this.numOnline(now), this.config.role, this.config.modemPreset);
+  }
+
+  lastSentToMesh(key: number): number | undefined {
+    const i = this.txHistoryKeys.indexOf(key);
+    return i < 0 ? undefined : this.txHistoryTimes[i];
+  }
+
+  setLastSentToMesh(key: number, now: number): void {
+    const i = this.txHistoryKeys.indexOf(key);
+    if (i >= 0) this.txHistoryTimes[i] = now;
+    else if (this.txHistoryKeys.length < MAX_TX_HISTORY_KEYS) {
+      this.txHistoryKeys.push(key);
+      this.txHistoryTimes.push(now);
+    }
+  }
+
+  localStats(): LocalStatsCounters {
+    const s = this.router.stats;
+    const drops = s.drops;
+    return {
+      txGood: s.txGood,
+      rxGood: s.rxGood,
+      rxBad: drops["bad-frame"] || 0,
+      txRelay: s.txRelay,
+      txDrop: (drops["queue-full"] || 0) + (drops["queue-evicted"] || 0),
+      rxDupe: s.rxDupe,
+      txRelayCanceled: s.txRelayCanceled,
+    };
   }
 }

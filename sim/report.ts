@@ -75,9 +75,10 @@ export interface ReportScenario {
   traffic: {
     text: { meanIntervalS: number; payloadBytes: number; wantAck: boolean } | null;
     direct: { meanIntervalS: number; payloadBytes: number; wantAck: boolean } | null;
-    positionIntervalS: number;
-    telemetryIntervalS: number;
-    nodeInfoIntervalS: number;
+    /** The scenario's settings; null = the firmware's role-aware default, 0 = off. */
+    positionIntervalS: number | null;
+    telemetryIntervalS: number | null;
+    nodeInfoIntervalS: number | null;
   };
   scheduledMessages: number;
 }
@@ -577,9 +578,9 @@ export function buildReport(sim: Simulator, scenario: Scenario, run: ReportRunIn
       traffic: {
         text: gen(t.text),
         direct: gen(t.direct),
-        positionIntervalS: t.positionIntervalS,
-        telemetryIntervalS: t.telemetryIntervalS,
-        nodeInfoIntervalS: t.nodeInfoIntervalS,
+        positionIntervalS: t.positionIntervalS === undefined ? null : t.positionIntervalS,
+        telemetryIntervalS: t.telemetryIntervalS === undefined ? null : t.telemetryIntervalS,
+        nodeInfoIntervalS: t.nodeInfoIntervalS === undefined ? null : t.nodeInfoIntervalS,
       },
       scheduledMessages: scenario.messages.length,
     },

@@ -12,6 +12,7 @@ import type { MqttGatewayConfig } from "../firmware/gateway/mqtt-config.js";
 import { presetModulation } from "../firmware/mesh/airtime.js";
 import { frequencySlotForPreset } from "../firmware/mesh/frequency.js";
 import { effectiveChannelName } from "../firmware/mesh/modem-preset.js";
+import { setRole } from "../firmware/mesh/node-config.js";
 import type { ChannelConfig, NodeConfig } from "../firmware/mesh/node-config.js";
 import { BROADCAST } from "../firmware/mesh/packet.js";
 import { regionInfo } from "../firmware/mesh/regions.js";
@@ -19,6 +20,8 @@ import type { SeededRng } from "../firmware/mesh/rng.js";
 import { sendRequest } from "../firmware/node-events.js";
 import { nodePki } from "../firmware/platform/node/index.js";
 import { ChannelRole, PortNum } from "../firmware/wire/enums.js";
+import { UserCodec } from "../firmware/wire/messages.js";
+import { ownerUser } from "../firmware/modules/node-info.js";
 import { LORA_HEADER_LEN } from "../firmware/wire/lora-header.js";
 import { EmbeddedBrokerNetwork } from "./ip-network.js";
 import { maxRangeM } from "./path-loss.js";
@@ -302,10 +305,13 @@ const DEG_PER_M = 180 / (Math.PI * 6371000);
 
 function configure(c: NodeConfig, scenario: Scenario, n: PlacedNode): void {
   const s = n.settings;
-  c.role = s.role.code;
-  c.rebroadcastMode = s.rebroadcastMode.code;
-  c.hopLimit = s.hopLimit;
+  // As set up in the app: region first (ignore_mqtt in duty-cycle regions), then the role with its
+  // defaults, then what the scenario sets explicitly.
   c.region = scenario.region.code;
+  c.ignoreMqtt = s.ignoreMqtt !== undefined ? s.ignoreMqtt : regionInfo(scenario.region.code).dutyCyclePercent < 100;
+  setRole(c, s.role.code);
+  if (s.rebroadcastMode !== undefined) c.rebroadcastMode = s.rebroadcastMode.code;
+  c.hopLimit = s.hopLimit;
   c.modemPreset = scenario.preset.code;
   c.usePreset = true;
   c.configOkToMqtt = s.okToMqtt;
@@ -315,11 +321,17 @@ function configure(c: NodeConfig, scenario: Scenario, n: PlacedNode): void {
   const lat = scenario.origin.lat + n.y * DEG_PER_M;
   const lon = scenario.origin.lon + (n.x * DEG_PER_M) / Math.cos((scenario.origin.lat * Math.PI) / 180);
   c.position = { latitudeI: Math.round(lat * 1e7), longitudeI: Math.round(lon * 1e7), altitude: Math.round(s.heightM) };
+  c.fixedPosition = true;
   const t = scenario.traffic;
-  c.positionBroadcastSecs = t.positionIntervalS;
-  c.positionSmartEnabled = t.smartPosition;
-  c.telemetryIntervalSecs = t.telemetryIntervalS;
-  c.nodeInfoBroadcastSecs = t.nodeInfoIntervalS;
+  if (t.positionIntervalS === 0) c.sendPosition = false;
+  else if (t.positionIntervalS !== undefined) c.positionBroadcastSecs = t.positionIntervalS;
+  if (t.smartPosition !== undefined) c.positionSmartEnabled = t.smartPosition;
+  if (t.telemetryIntervalS !== undefined && t.telemetryIntervalS > 0) {
+    c.deviceTelemetryEnabled = true;
+    c.telemetryIntervalSecs = t.telemetryIntervalS;
+  }
+  if (t.nodeInfoIntervalS === 0) c.sendNodeInfo = false;
+  else if (t.nodeInfoIntervalS !== undefined) c.nodeInfoBroadcastSecs = t.nodeInfoIntervalS;
 }
 
 /** A node's X25519 private key: 32 bytes from its own stream, so keys are reproducible per seed. */
@@ -429,6 +441,7 @@ export function buildSimulation(scenario: Scenario, overrides?: BuildOverrides):
     ...extra,
     seed,
     bootSpreadMs: extra.bootSpreadMs !== undefined ? extra.bootSpreadMs : scenario.bootSpreadMs,
+    startEpochMs: scenario.startEpochMs,
     medium: {
       pathLossModel: m.pathLoss.code,
       linkOffsetSigmaDb: m.linkOffsetSigmaDb,
@@ -473,8 +486,11 @@ export function buildSimulation(scenario: Scenario, overrides?: BuildOverrides):
     // A shortened run (duration override) leaves out what falls after its end.
     if (msg.atMs > durationMs) return;
     const to = msg.to.kind === "node" ? msg.to.index : -1;
-    const req = sendRequest(to >= 0 ? sim.nodes[to].nodeNum : BROADCAST, PortNum.TEXT_MESSAGE_APP, utf8Encode(msg.text), msg.channel);
+    const dest = to >= 0 ? sim.nodes[to].nodeNum : BROADCAST;
+    // "Exchange user info" in the apps: our User to the node, asking for theirs.
+    const req = msg.kind === "nodeinfo" ? sendRequest(dest, PortNum.NODEINFO_APP, UserCodec.encode(ownerUser(sim.nodes[msg.from].config)), msg.channel) : sendRequest(dest, PortNum.TEXT_MESSAGE_APP, utf8Encode(msg.text), msg.channel);
     req.wantAck = msg.wantAck;
+    req.wantResponse = msg.kind === "nodeinfo";
     sim.send(msg.from, req, msg.atMs);
     scheduled.push({ index: k, node: msg.from, atMs: msg.atMs, to, text: msg.text, wantAck: msg.wantAck, channel: msg.channel });
   });

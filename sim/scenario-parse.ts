@@ -182,6 +182,7 @@ const TOP_KEYS = [
   "pathLoss",
   "medium",
   "bootSpreadS",
+  "startTime",
   "pki",
   "defaults",
   "channels",
@@ -190,7 +191,7 @@ const TOP_KEYS = [
   "traffic",
   "messages",
 ] as const;
-const SETTINGS_KEYS = ["role", "rebroadcastMode", "hopLimit", "heightM", "txPowerDbm", "antennaGainDbi", "gateway", "okToMqtt", "generate", "channels"];
+const SETTINGS_KEYS = ["role", "rebroadcastMode", "ignoreMqtt", "hopLimit", "heightM", "txPowerDbm", "antennaGainDbi", "gateway", "okToMqtt", "generate", "channels"];
 const FIXED_KEYS = ["name", "x", "y", "nodeNum", ...SETTINGS_KEYS];
 const GROUP_KEYS = ["count", "namePrefix", "placement", ...SETTINGS_KEYS];
 const PLACEMENT_KEYS = ["area", "minDistanceM", "mustHear", "maxTries", "seed"];
@@ -200,7 +201,7 @@ const MEDIUM_KEYS = ["linkOffsetSigmaDb", "sumInterference", "logDistance"];
 const LOG_DISTANCE_KEYS = ["gamma", "d0M", "lossAtD0Db"];
 const TRAFFIC_KEYS = ["text", "direct", "positionIntervalS", "smartPosition", "telemetryIntervalS", "nodeInfoIntervalS", "startS", "stopS"];
 const GENERATED_KEYS = ["meanIntervalS", "payloadBytes", "wantAck", "channel"];
-const MESSAGE_KEYS = ["atS", "from", "to", "text", "wantAck", "channel"];
+const MESSAGE_KEYS = ["atS", "kind", "from", "to", "text", "wantAck", "channel"];
 
 function parseChannels(c: Checker, v: unknown, path: string): ScenarioChannel[] {
   const arr = c.array(v, path, L.maxChannels);
@@ -245,7 +246,8 @@ function defaultChannel(): ScenarioChannel {
 function defaultSettings(): NodeSettings {
   return {
     role: { code: ROLE_NAMES[SCENARIO_DEFAULTS.role], name: SCENARIO_DEFAULTS.role },
-    rebroadcastMode: { code: REBROADCAST_NAMES.ALL, name: "ALL" },
+    rebroadcastMode: undefined,
+    ignoreMqtt: undefined,
     hopLimit: SCENARIO_DEFAULTS.hopLimit,
     heightM: SCENARIO_DEFAULTS.heightM,
     txPowerDbm: undefined,
@@ -262,7 +264,8 @@ function parseSettings(c: Checker, o: Obj | undefined, path: string, base: NodeS
   const s: NodeSettings = { ...base };
   if (o === undefined) return { s, generateSet: baseGenerateSet };
   if (o.role !== undefined) s.role = c.enumName(o, "role", path, ROLE_NAMES, base.role.name, "role");
-  if (o.rebroadcastMode !== undefined) s.rebroadcastMode = c.enumName(o, "rebroadcastMode", path, REBROADCAST_NAMES, base.rebroadcastMode.name, "rebroadcast mode");
+  if (o.rebroadcastMode !== undefined) s.rebroadcastMode = c.enumName(o, "rebroadcastMode", path, REBROADCAST_NAMES, "ALL", "rebroadcast mode");
+  if (o.ignoreMqtt !== undefined) s.ignoreMqtt = c.boolean(o, "ignoreMqtt", path, false);
   s.hopLimit = c.number(o, "hopLimit", path, base.hopLimit, 0, L.maxHopLimit, true);
   s.heightM = c.number(o, "heightM", path, base.heightM, L.minHeightM, L.maxHeightM);
   const p = c.optNumber(o, "txPowerDbm", path, L.minTxPowerDbm, L.maxTxPowerDbm);
@@ -311,12 +314,12 @@ function parseGenerated(c: Checker, o: Obj | undefined, key: string, path: strin
   };
 }
 
-function periodic(c: Checker, o: Obj | undefined, key: string, path: string, def: number): number {
+/** A periodic interval: undefined (the firmware's default), 0 (off) or a number of seconds in bounds. */
+function periodic(c: Checker, o: Obj | undefined, key: string, path: string): number | undefined {
   const v = o !== undefined ? o[key] : undefined;
-  if (v === undefined) return def;
-  const p = join(path, key);
+  if (v === undefined) return undefined;
   if (v === 0) return 0;
-  return c.numberValue(v, p, def, L.minPeriodicIntervalS, L.maxPeriodicIntervalS, true);
+  return c.numberValue(v, join(path, key), 0, L.minPeriodicIntervalS, L.maxPeriodicIntervalS, true);
 }
 
 /** Default end of generated traffic: leave the last minute (at most a tenth of the run) for floods to finish. */
@@ -361,6 +364,12 @@ export function parseScenario(json: unknown): ParseResult {
     }
   }
   const bootSpreadMs = c.number(top, "bootSpreadS", "", d.bootSpreadS, 0, L.maxBootSpreadS) * 1000;
+  const startTimeText = c.string(top, "startTime", "", d.startTime, 40);
+  let startEpochMs = Date.parse(startTimeText);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/.test(startTimeText) || !Number.isFinite(startEpochMs) || startEpochMs < 0) {
+    c.fail("startTime", "not a UTC time like 2026-01-01T00:00:00Z: " + JSON.stringify(startTimeText));
+    startEpochMs = Date.parse(d.startTime);
+  }
   const pki = c.boolean(top, "pki", "", true);
 
   const channels = top !== undefined && top.channels !== undefined ? parseChannels(c, top.channels, "channels") : [defaultChannel()];
@@ -505,10 +514,10 @@ export function parseScenario(json: unknown): ParseResult {
   const traffic: ScenarioTraffic = {
     text: parseGenerated(c, tr, "text", "traffic", defText, channels.length),
     direct,
-    positionIntervalS: periodic(c, tr, "positionIntervalS", "traffic", 15 * 60),
-    smartPosition: c.boolean(tr, "smartPosition", "traffic", false),
-    telemetryIntervalS: periodic(c, tr, "telemetryIntervalS", "traffic", 30 * 60),
-    nodeInfoIntervalS: periodic(c, tr, "nodeInfoIntervalS", "traffic", 3 * 3600),
+    positionIntervalS: periodic(c, tr, "positionIntervalS", "traffic"),
+    smartPosition: tr !== undefined && tr.smartPosition !== undefined ? c.boolean(tr, "smartPosition", "traffic", true) : undefined,
+    telemetryIntervalS: periodic(c, tr, "telemetryIntervalS", "traffic"),
+    nodeInfoIntervalS: periodic(c, tr, "nodeInfoIntervalS", "traffic"),
     startMs: startS * 1000,
     stopMs: stopS * 1000,
     stopSet: tr !== undefined && tr.stopS !== undefined,
@@ -544,18 +553,21 @@ export function parseScenario(json: unknown): ParseResult {
       const p = "messages[" + i + "]";
       const o = c.object(msgList[i], p, MESSAGE_KEYS);
       if (o === undefined) continue;
-      for (const k of ["atS", "from", "text"]) if (o[k] === undefined) c.fail(join(p, k), "missing (required)");
+      const kindName = c.string(o, "kind", p, "text", 20);
+      const kind = kindName === "nodeinfo" ? ("nodeinfo" as const) : ("text" as const);
+      if (kindName !== "text" && kindName !== "nodeinfo") c.fail(join(p, "kind"), 'expected "text" or "nodeinfo", got ' + JSON.stringify(kindName));
+      for (const k of kind === "text" ? ["atS", "from", "text"] : ["atS", "from", "to"]) if (o[k] === undefined) c.fail(join(p, k), "missing (required)");
       const atS = c.number(o, "atS", p, 0, 0, durationS);
       const from = o.from !== undefined ? resolveNode(o.from, join(p, "from"), false) : undefined;
-      const to = o.to !== undefined ? resolveNode(o.to, join(p, "to"), true) : { kind: "broadcast" as const };
-      const text = c.string(o, "text", p, "", 1000, 1);
+      const to = o.to !== undefined ? resolveNode(o.to, join(p, "to"), kind === "text") : { kind: "broadcast" as const };
+      const text = kind === "text" ? c.string(o, "text", p, "", 1000, 1) : "(exchange user info)";
       if (utf8Length(text) > L.maxPayloadBytes) c.fail(join(p, "text"), "too long: " + utf8Length(text) + " bytes (at most " + L.maxPayloadBytes + ")");
       const fromIdx = from !== undefined && from.kind === "node" ? from.index : -1;
       const chCount = fromIdx >= 0 ? channelsOfNode(entries, fromIdx, channels).length : channels.length;
       const channel = c.number(o, "channel", p, 0, 0, chCount - 1, true);
       if (to !== undefined && to.kind === "node" && to.index === fromIdx) c.fail(join(p, "to"), "a node cannot send a message to itself");
       if (from !== undefined && to !== undefined && from.kind === "node")
-        messages.push({ atMs: atS * 1000, from: from.index, to, text, wantAck: c.boolean(o, "wantAck", p, to.kind === "node"), channel });
+        messages.push({ kind, atMs: atS * 1000, from: from.index, to, text, wantAck: c.boolean(o, "wantAck", p, to.kind === "node" && kind === "text"), channel });
     }
   }
 
@@ -577,6 +589,7 @@ export function parseScenario(json: unknown): ParseResult {
       preset,
       medium: { pathLoss, logDistance, linkOffsetSigmaDb, sumInterference },
       bootSpreadMs,
+      startEpochMs,
       pki,
       channels,
       mqtt,

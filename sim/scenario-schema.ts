@@ -75,7 +75,10 @@ export interface ScenarioChannel {
 /** Per-node settings after `defaults` and the node's own fields are merged. */
 export interface NodeSettings {
   role: Named;
-  rebroadcastMode: Named;
+  /** undefined = the role's default (ALL; CORE_PORTNUMS_ONLY for ROUTER, LOCAL_ONLY for CLIENT_HIDDEN). */
+  rebroadcastMode: Named | undefined;
+  /** lora.ignore_mqtt; undefined = as the app sets it with the region (on in duty-cycle regions). */
+  ignoreMqtt: boolean | undefined;
   hopLimit: number;
   heightM: number;
   /** undefined = the region's power limit. */
@@ -140,11 +143,14 @@ export interface ScenarioTraffic {
   text: GeneratedText | null;
   /** Direct messages to a uniformly drawn other node; null = none. */
   direct: GeneratedText | null;
-  /** Firmware periodic broadcasts (s, 0 = off). */
-  positionIntervalS: number;
-  smartPosition: boolean;
-  telemetryIntervalS: number;
-  nodeInfoIntervalS: number;
+  /**
+   * The firmware's own traffic: undefined = the firmware's (role-aware) default; 0 = the module
+   * sends nothing (meshport switch; device telemetry is off by default, as in the firmware).
+   */
+  positionIntervalS: number | undefined;
+  smartPosition: boolean | undefined;
+  telemetryIntervalS: number | undefined;
+  nodeInfoIntervalS: number | undefined;
   /** Generated messages are created in [startMs, stopMs). */
   startMs: number;
   stopMs: number;
@@ -156,6 +162,8 @@ export interface ScenarioTraffic {
 export type MessageTarget = { kind: "broadcast" } | { kind: "node"; index: number };
 
 export interface ScenarioMessage {
+  /** "text": a text message; "nodeinfo": the apps' "exchange user info" (our NodeInfo with want_response). */
+  kind: "text" | "nodeinfo";
   atMs: number;
   /** Index of the sending node. */
   from: number;
@@ -194,6 +202,8 @@ export interface Scenario {
   preset: Named;
   medium: ScenarioMedium;
   bootSpreadMs: number;
+  /** Unix ms of virtual time 0: every node's clock is set (as from the phone or GPS). */
+  startEpochMs: number;
   /** Nodes have X25519 key pairs and PKI-encrypt text DMs (firmware 2.5+); receivers reject channel-encrypted text DMs. */
   pki: boolean;
   channels: ScenarioChannel[];
@@ -231,6 +241,8 @@ export function nameOf(table: Record<string, number>, code: number): string {
 /** Meshtasticator's defaults (shared spec simulation-model.md 1.3) where a scenario leaves a field out. */
 export const SCENARIO_DEFAULTS = {
   seed: 44,
+  /** The nodes' clocks at virtual time 0 (rx_time, last heard, online counts). */
+  startTime: "2026-01-01T00:00:00Z",
   durationS: 30 * 60,
   areaSideM: 15_000,
   region: "US",

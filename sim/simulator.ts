@@ -91,6 +91,8 @@ export interface SimulatorOptions {
   traffic?: TrafficOptions;
   /** Nodes without an explicit startMs boot uniformly within this window after being added (default 0). */
   bootSpreadMs?: number;
+  /** Unix ms at virtual time 0: node clocks are set from it (default: no valid time, rx_time 0). */
+  startEpochMs?: number;
   pki?: PkiPrimitives;
   /** Channel AES for every node: one instance serves them all (the simulator is single-threaded). Default: createChannelCipher(). */
   cipher?: ChannelCipher;
@@ -362,6 +364,7 @@ export class Simulator implements MediumSink {
       cipher: this.cipher,
       pki: this.options.pki,
       startMs: startMs,
+      epochMs: this.options.startEpochMs !== undefined ? this.options.startEpochMs + startMs : undefined,
       maxNodes: 0,
       mqtt: spec.mqtt,
       mqttJson: MQTT_JSON,
@@ -802,8 +805,9 @@ export class Simulator implements MediumSink {
 
   private noteDelivery(i: number, p: MeshPacketState): void {
     const st = this.state[i];
-    // Packets the node made for itself (ACK/NAK of its own sends) are not deliveries.
-    if (p.from === st.num) return;
+    // Packets the node made for itself (ACK/NAK of its own sends) are not deliveries, nor are what
+    // the firmware also hands the app: packets it could not decrypt, another pair's changed NodeInfo.
+    if (p.from === st.num || p.decoded === undefined || (p.to !== st.num && p.to !== BROADCAST)) return;
     const m = this.messageIndex.get(p.from * TWO_POW_32 + p.id);
     let duplicate = false;
     let latency = NaN;
@@ -824,9 +828,9 @@ export class Simulator implements MediumSink {
   }
 }
 
-/** Turns off a node's periodic NodeInfo, position and telemetry broadcasts (for quiet scenarios). */
+/** Silences a node's NodeInfo, position and telemetry modules (meshport switches, for quiet scenarios). */
 export function disablePeriodicBroadcasts(c: NodeConfig): void {
-  c.nodeInfoBroadcastSecs = 0;
-  c.positionBroadcastSecs = 0;
-  c.telemetryIntervalSecs = 0;
+  c.sendNodeInfo = false;
+  c.sendPosition = false;
+  c.deviceTelemetryEnabled = false;
 }

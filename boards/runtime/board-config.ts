@@ -226,11 +226,10 @@ export function emptyStoredConfig(): StoredConfig {
  * the stored ones are ""); a gateway uplinks and downlinks channel 0.
  */
 export function nodeConfigOf(c: StoredConfig, nodeNum: number, gateway: boolean, defaultRegion: number, defaultPreset: number): NodeConfig {
-  const n = defaultNodeConfig(nodeNum);
+  const region = regionCodeOf(c.region);
+  const n = defaultNodeConfig(nodeNum, region !== undefined ? region : defaultRegion);
   if (c.longName !== "") n.longName = c.longName;
   if (c.shortName !== "") n.shortName = c.shortName;
-  const region = regionCodeOf(c.region);
-  n.region = region !== undefined ? region : defaultRegion;
   const preset = presetCodeOf(c.preset);
   n.modemPreset = preset !== undefined ? preset : defaultPreset;
   if (gateway) {

@@ -7,7 +7,7 @@ import { nodeIdOf } from "../../firmware/gateway/node-id.js";
 import type { MqttModuleStats } from "../../firmware/gateway/mqtt-module.js";
 import { BROADCAST } from "../../firmware/mesh/packet.js";
 import type { PacketHistoryStats } from "../../firmware/mesh/packet-history.js";
-import type { RouterStats } from "../../firmware/mesh/router.js";
+import type { RouterStats } from "../../firmware/mesh/router-drops.js";
 import type { TxQueueStats } from "../../firmware/mesh/tx-queue.js";
 import type { MqttClientStats } from "../../firmware/mqtt/client.js";
 import { sendRequest } from "../../firmware/node-events.js";

@@ -156,9 +156,8 @@ function envelopeCase(hex: string): string {
 /** A node hears the synthetic broadcast: it delivers "Hello, mesh!" and relays it with one hop less. */
 function routerCase(cipher: ChannelCipher): string {
   const c = defaultNodeConfig(0x10);
-  c.nodeInfoBroadcastSecs = 0;
-  c.positionBroadcastSecs = 0;
-  c.telemetryIntervalSecs = 0;
+  c.sendNodeInfo = false;
+  c.sendPosition = false;
   const node = new MeshNode({ config: c, rng: new SeededRng(7), cipher, pki: undefined, startMs: 0, maxNodes: 0 });
   node.handle({ type: "radio-rx", frame: bytes(SYNTHETIC.loraFrameHex), rssi: -80, snr: 6, busy: false }, 1000);
   let delivered: DeliverAction["packet"] | undefined;

@@ -19,7 +19,7 @@ import { utf8Decode } from "../bytes/utf8.js";
 import { WireErrorCode, catchWireError } from "../bytes/wire-error.js";
 import type { NodeDb } from "../mesh/node-db.js";
 import type { MeshPacketState } from "../mesh/packet.js";
-import { hopsAway } from "../mesh/response-hop-limit.js";
+import { hopsAway } from "../mesh/node-db.js";
 import { PortNum } from "../wire/enums.js";
 import { FieldType, defineMessage, field } from "../wire/field-schema.js";
 import { NeighborInfoCodec, PositionCodec, RouteDiscoveryCodec, TelemetryCodec, UserCodec, WaypointCodec, codecFor } from "../wire/messages.js";

@@ -14,8 +14,6 @@ import { mapTopic } from "./topics.js";
 
 /** The firmware version string we report (firmware_version holds at most 17 characters). */
 export const MESHPORT_FIRMWARE_VERSION = "2.7.26.meshport";
-/** num_online_local_nodes counts nodes heard in the last 2 hours. */
-const ONLINE_WINDOW_MS = 2 * 60 * 60 * 1000;
 
 export function mapIntervalMs(s: MapReportSettings): number {
   const secs = s.publishIntervalSecs < DEFAULT_MAP_INTERVAL_SECS ? DEFAULT_MAP_INTERVAL_SECS : s.publishIntervalSecs;
@@ -41,7 +39,7 @@ export function buildMapReport(
   settings: MapReportSettings,
   hasDefaultChannel: boolean,
   root: string,
-  now: number,
+  nowSecs: number,
 ): { topic: string; envelope: Uint8Array } | undefined {
   const pos = node.position;
   const lat = pos === undefined ? 0 : pos.latitudeI || 0;
@@ -61,7 +59,7 @@ export function buildMapReport(
     longitudeI: coarsen(lon, bits),
     altitude: pos === undefined ? 0 : pos.altitude || 0,
     positionPrecision: bits,
-    numOnlineLocalNodes: nodes.countOnline(now, ONLINE_WINDOW_MS, false),
+    numOnlineLocalNodes: nodes.numOnline(nowSecs, true),
     hasOptedReportLocation: true,
   };
   const packet = { from: node.nodeNum, to: BROADCAST, decoded: { portnum: PortNum.MAP_REPORT_APP, payload: MapReportCodec.encode(report) } };

@@ -8,6 +8,7 @@ import { ChannelRole } from "../wire/enums.js";
 import { nodeIdOf } from "./node-id.js";
 import type { Channels } from "../mesh/channels.js";
 import type { NodeConfig } from "../mesh/node-config.js";
+import type { NodeClock } from "../mesh/node-clock.js";
 import type { NodeDb } from "../mesh/node-db.js";
 import { copyPacket } from "../mesh/packet.js";
 import type { MeshPacketState } from "../mesh/packet.js";
@@ -59,6 +60,8 @@ export interface MqttJson {
 
 export interface MqttModuleOptions {
   config: MqttGatewayConfig;
+  /** The node's clock (NodeDB online counts for map reports). */
+  clock: NodeClock;
   node: NodeConfig;
   channels: Channels;
   nodes: NodeDb;
@@ -281,7 +284,7 @@ export class MqttModule {
     const c = this.o.config;
     if (!c.mapReportingEnabled || !c.mapReportSettings.shouldReportLocation || !this.o.link.isConnected()) return;
     if (now < this.nextMapReportMs) return;
-    const r = buildMapReport(this.o.node, this.o.channels, this.o.nodes, c.mapReportSettings, this.hasDefaultChannel(), this.root(), now);
+    const r = buildMapReport(this.o.node, this.o.channels, this.o.nodes, c.mapReportSettings, this.hasDefaultChannel(), this.root(), this.o.clock.time(now));
     if (r === undefined) {
       // No position yet: try again later (the firmware warns at most every 15 s).
       this.nextMapReportMs = now + NO_POSITION_RETRY_MS;
@@ -303,8 +306,12 @@ export class MqttModule {
     return false;
   }
 
-  /** When runOnce next has something to do (a map report while connected), or undefined. */
+  /**
+   * When runOnce next has something to do: at once when the link went up or down since it last ran
+   * (the offline queue drains on reconnect), a map report while connected, else undefined.
+   */
   nextDue(): number | undefined {
+    if (this.o.link.isConnected() !== this.wasConnected) return 0;
     const c = this.o.config;
     if (!c.mapReportingEnabled || !c.mapReportSettings.shouldReportLocation || !this.o.link.isConnected()) return undefined;
     return this.nextMapReportMs;

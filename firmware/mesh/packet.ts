@@ -10,6 +10,11 @@ export const HOP_MAX = 7;
 /** HOP_RELIABLE: the default hop limit. */
 export const HOP_RELIABLE = 3;
 
+/** isBroadcast (MeshTypes.h): NODENUM_BROADCAST or NODENUM_BROADCAST_NO_LORA. */
+export function isBroadcast(to: number): boolean {
+  return to === BROADCAST || to === BROADCAST_NO_LORA;
+}
+
 export interface MeshPacketState {
   from: number;
   to: number;

@@ -68,9 +68,12 @@ export class RetransmissionTable {
     return out;
   }
 
-  /** Pushes every pending timer back by `ms` (airtime of a packet sent or heard meanwhile, spec 6.2/6.6). */
-  delayAll(ms: number): void {
-    for (let i = 0; i < this.list.length; i++) this.list[i].nextTxMs += ms;
+  /**
+   * Pushes every pending timer back by `ms`, except the records of packet id `exceptId` (0: none):
+   * the airtime of a packet sent or heard meanwhile (ReliableRouter::send 27-34, shouldFilterReceived 68-75).
+   */
+  delayAll(ms: number, exceptId: number): void {
+    for (let i = 0; i < this.list.length; i++) if (exceptId === 0 || this.list[i].packet.id !== exceptId) this.list[i].nextTxMs += ms;
   }
 
   earliest(): number | undefined {

@@ -1,66 +1,221 @@
-// NodeInfoModule: broadcasts our User (names, role, hardware, public key) periodically, answers
-// want_response requests with it, and stores the Users it hears in the NodeDB.
-import { nodeIdOf } from "../gateway/node-id.js";
-import { PortNum } from "../wire/enums.js";
+// NodeInfoModule (firmware src/modules/NodeInfoModule.cpp, 2.7.26): our User (names, role, hardware,
+// public key) for the mesh, and the Users of others for the NodeDB. Rules:
+//   receive (22-76, promiscuous): a User that does not decode stops the chain (ProtobufModule); one
+//     claiming to be from us is ignored; a want_response request remembers its sender for 12 h (a
+//     second request within that window gets no reply and no NO_RESPONSE); an is_licensed that
+//     differs from ours stops the chain (no relay, no delivery); user.id is forced to !<from>; the
+//     NodeDB decides (key pinning, nodedb.ts updateUser); a changed User of a DM between others is
+//     passed to the app.
+//   alter (78-86): every NodeInfo we pass on carries user.id = !<from>.
+//   allocReply (127-181), for requests and for our own sends: nothing above 40 % channel use;
+//     nothing within 10 minutes (congestion-scaled) of our last NodeInfo, or 60 s for the shorter
+//     timeout (a PKI_UNKNOWN_PUBKEY answer); a licensed owner sends no key.
+//   sendOurNodeInfo (88-119): the previous one still queued is cancelled; want_response only if
+//     asked and not a TRACKER/SENSOR; priority BACKGROUND (DEFAULT with the shorter timeout).
+//   runOnce (215-226): first at the module start delay (30 s), then every node_info_broadcast_secs
+//     (default 3 h); only within the duty-cycle budget and not for CLIENT_HIDDEN; it asks for
+//     replies only after a fresh install (radioGeneration).
+import type { NodeConfig } from "../mesh/node-config.js";
+import { configuredOrDefaultMs } from "../mesh/congestion.js";
+import { UserUpdate, userIdOf } from "../mesh/node-db.js";
+import { BROADCAST, isBroadcast } from "../mesh/packet.js";
+import type { MeshPacketState } from "../mesh/packet.js";
+import { RxSource } from "../mesh/router.js";
+import { isUnmessagableRole } from "../mesh/node-config.js";
+import { PortNum, Priority, Role } from "../wire/enums.js";
 import { UserCodec } from "../wire/messages.js";
 import type { User } from "../wire/messages.js";
-import { BROADCAST } from "../mesh/packet.js";
-import type { MeshPacketState } from "../mesh/packet.js";
-import { isUnmessagableRole } from "../mesh/node-config.js";
-import type { NodeConfig } from "../mesh/node-config.js";
-import { sendRequest } from "../node-events.js";
-import type { SendRequest } from "../node-events.js";
-import { replyTo } from "./module.js";
+import { ProcessMessage, startDelayMs } from "./module.js";
 import type { MeshModule, ModuleContext } from "./module.js";
-import { FIRST_BROADCAST_DELAY_MS, Periodic } from "./periodic.js";
 
-/** The firmware clamps the long name it sends to 24 bytes of UTF-8 (spec 1.4); we cut at 24 characters of ASCII-safe length. */
-const MAX_LONG_NAME = 24;
-/** Replies to want_response requests are rate-limited (NodeInfoModule: at most one per 5 minutes per asker is plenty). */
-const REPLY_MIN_INTERVAL_MS = 5 * 60 * 1000;
+/** USERPREFS_NODEINFO_REPLY_SUPPRESS_SECS: one reply per requester per 12 hours. */
+export const NODEINFO_REPLY_SUPPRESS_SECS = 12 * 60 * 60;
+/** default_node_info_broadcast_secs (Default.h 28). */
+export const DEFAULT_NODE_INFO_BROADCAST_SECS = 3 * 60 * 60;
+/** The base of the resend throttle, scaled by congestion (allocReply 149). */
+export const NODEINFO_MIN_RESEND_SECS = 10 * 60;
+/** The throttle for the shorter timeout (allocReply 155). */
+export const NODEINFO_SHORT_RESEND_MS = 60 * 1000;
+/** TransmitHistory key of NodeInfo: its port number. */
+const TX_HISTORY_KEY = PortNum.NODEINFO_APP;
 
+/** User.long_name is a char[40] (mesh.options max_size 40): at most 39 bytes of UTF-8 are kept. */
+const MAX_LONG_NAME_BYTES = 39;
+
+/** The longest prefix of `s` (whole characters) whose UTF-8 fits `max` bytes. */
+function fitUtf8(s: string, max: number): string {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length;
+    const n = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+    if (bytes + n > max) return s.substring(0, i);
+    bytes += n;
+    if (pair) i++;
+  }
+  return s;
+}
+
+/**
+ * Our User as we send it (owner, NodeDB.cpp 265-271 and 1127-1141): id from our number, the MAC
+ * address, hw model, role, is_unmessagable always present (true for the roles that set it), the
+ * public key unless licensed.
+ */
 export function ownerUser(c: NodeConfig): User {
   const u: User = {
-    id: nodeIdOf(c.nodeNum),
-    longName: c.longName.length > MAX_LONG_NAME ? c.longName.substring(0, MAX_LONG_NAME) : c.longName,
+    id: userIdOf(c.nodeNum),
+    longName: fitUtf8(c.longName, MAX_LONG_NAME_BYTES),
     shortName: c.shortName,
     hwModel: c.hwModel,
     role: c.role,
+    isUnmessagable: isUnmessagableRole(c.role),
   };
+  if (c.macaddr !== undefined) u.macaddr = c.macaddr;
   if (c.isLicensed) u.isLicensed = true;
-  if (isUnmessagableRole(c.role)) u.isUnmessagable = true;
   if (c.publicKey !== undefined && !c.isLicensed) u.publicKey = c.publicKey;
   return u;
 }
 
 export class NodeInfoModule implements MeshModule {
   readonly name = "nodeinfo";
-  private readonly timer: Periodic;
-  private lastReplyMs = -REPLY_MIN_INTERVAL_MS;
+  readonly isPromiscuous = true;
+  readonly encryptedOk = false;
+  readonly loopbackOk = false;
+  ignoreRequest = false;
+  private readonly ctx: ModuleContext;
+  private due: number | undefined;
+  private prevPacketId = 0;
+  private shorterTimeout = false;
+  private suppressReplyForCurrentRequest = false;
+  /** lastNodeInfoSeen: requester → node-clock seconds of its last request; bounded by the NodeDB (prune). */
+  private readonly lastSeen: { num: number; at: number }[] = [];
+  private askedForReplies: boolean;
 
-  constructor(config: NodeConfig, startMs: number) {
-    this.timer = new Periodic(config.nodeInfoBroadcastSecs > 0 ? startMs + FIRST_BROADCAST_DELAY_MS : undefined);
+  constructor(ctx: ModuleContext, startMs: number, startIndex: number, freshInstall: boolean) {
+    this.ctx = ctx;
+    this.due = startMs + startDelayMs(startIndex);
+    // radioGeneration is 1 after a fresh install, so the first broadcast asks everyone to answer.
+    this.askedForReplies = !freshInstall;
   }
 
-  handleReceived(p: MeshPacketState, ctx: ModuleContext, now: number): SendRequest | undefined {
-    const d = p.decoded;
-    if (d === undefined || d.portnum !== PortNum.NODEINFO_APP || p.from === ctx.config.nodeNum) return undefined;
-    const r = UserCodec.decode(d.payload || new Uint8Array(0));
-    if (r.ok) ctx.nodes.getOrCreate(p.from).user = r.value;
-    if (d.wantResponse !== true || (p.to !== ctx.config.nodeNum && p.to !== BROADCAST)) return undefined;
-    if (now - this.lastReplyMs < REPLY_MIN_INTERVAL_MS) return undefined;
-    this.lastReplyMs = now;
-    return replyTo(p, PortNum.NODEINFO_APP, UserCodec.encode(ownerUser(ctx.config)), ctx.config.hopLimit);
+  wantPacket(p: MeshPacketState): boolean {
+    return p.decoded !== undefined && (p.decoded.portnum || 0) === PortNum.NODEINFO_APP;
   }
 
-  runOnce(ctx: ModuleContext, now: number): void {
-    if (!this.timer.isDue(now)) return;
-    this.timer.rearm(now, ctx.config.nodeInfoBroadcastSecs * 1000);
-    if (!ctx.periodicTxAllowed(now)) return;
-    ctx.send(sendRequest(BROADCAST, PortNum.NODEINFO_APP, UserCodec.encode(ownerUser(ctx.config)), ctx.channels.primaryIndex), now);
+  private decodeUser(p: MeshPacketState): User | undefined {
+    const r = UserCodec.decode((p.decoded && p.decoded.payload) || new Uint8Array(0));
+    return r.ok ? r.value : undefined;
+  }
+
+  handleReceived(p: MeshPacketState, _src: RxSource, now: number): ProcessMessage {
+    const ctx = this.ctx;
+    const u = this.decodeUser(p);
+    if (u === undefined) return ProcessMessage.Stop;
+    this.suppressReplyForCurrentRequest = false;
+    const ourNum = ctx.config.nodeNum;
+    if (p.from === ourNum) return ProcessMessage.Continue;
+    const sender = p.from === 0 ? ourNum : p.from;
+    if (p.decoded !== undefined && p.decoded.wantResponse === true && p.from !== 0) {
+      const at = p.rxTime !== 0 ? p.rxTime : ctx.clock.time(now);
+      const seen = this.findSeen(sender);
+      if (seen >= 0) {
+        const since = at >= this.lastSeen[seen].at ? at - this.lastSeen[seen].at : 0;
+        if (since < NODEINFO_REPLY_SUPPRESS_SECS) this.suppressReplyForCurrentRequest = true;
+        this.lastSeen[seen].at = at;
+      } else this.lastSeen.push({ num: sender, at });
+      this.prune();
+    }
+    if ((u.isLicensed === true) !== ctx.config.isLicensed) return ProcessMessage.Stop;
+    const changed = ctx.nodes.updateUser(sender, u, p.channel, ctx.config.publicKey) === UserUpdate.Changed;
+    if (changed && !isBroadcast(p.to) && p.to !== ourNum) {
+      const copy = Object.assign({}, p);
+      copy.decoded = Object.assign({}, p.decoded, { payload: UserCodec.encode(Object.assign({}, u, { id: userIdOf(sender) })) });
+      ctx.sendToPhone(copy);
+    }
+    this.prune();
+    return ProcessMessage.Continue;
+  }
+
+  alterReceived(p: MeshPacketState): void {
+    const u = this.decodeUser(p);
+    if (u === undefined || p.decoded === undefined) return;
+    const from = p.from === 0 ? this.ctx.config.nodeNum : p.from;
+    p.decoded = Object.assign({}, p.decoded, { payload: UserCodec.encode(Object.assign({}, u, { id: userIdOf(from) })) });
+  }
+
+  private findSeen(num: number): number {
+    for (let i = 0; i < this.lastSeen.length; i++) if (this.lastSeen[i].num === num) return i;
+    return -1;
+  }
+
+  /** pruneLastNodeInfoCache: only nodes still in the NodeDB, and no more of them than it holds. */
+  private prune(): void {
+    const nodes = this.ctx.nodes;
+    for (let i = this.lastSeen.length - 1; i >= 0; i--) if (nodes.get(this.lastSeen[i].num) === undefined) this.lastSeen.splice(i, 1);
+    while (this.lastSeen.length > 0 && this.lastSeen.length > nodes.size) {
+      let oldest = 0;
+      for (let i = 1; i < this.lastSeen.length; i++) if (this.lastSeen[i].at < this.lastSeen[oldest].at) oldest = i;
+      this.lastSeen.splice(oldest, 1);
+    }
+  }
+
+  /** NodeInfoModule::allocReply; `req` is the request being answered (MeshModule::currentRequest), if any. */
+  allocReply(req: MeshPacketState | undefined, now: number): MeshPacketState | undefined {
+    const ctx = this.ctx;
+    if (!ctx.config.sendNodeInfo) {
+      this.ignoreRequest = true;
+      return undefined;
+    }
+    const external = req !== undefined && req.decoded !== undefined && (req.decoded.portnum || 0) === PortNum.NODEINFO_APP && req.decoded.wantResponse === true && req.from !== 0 && req.from !== ctx.config.nodeNum;
+    if (this.suppressReplyForCurrentRequest && external) {
+      this.ignoreRequest = true;
+      this.suppressReplyForCurrentRequest = false;
+      return undefined;
+    }
+    if (!ctx.isTxAllowedChannelUtil(false, now)) {
+      this.ignoreRequest = true;
+      return undefined;
+    }
+    const timeoutMs = ctx.scaledIntervalMs(0, NODEINFO_MIN_RESEND_SECS, now);
+    const last = ctx.lastSentToMesh(TX_HISTORY_KEY);
+    if (last !== undefined && now - last < (this.shorterTimeout ? NODEINFO_SHORT_RESEND_MS : timeoutMs)) {
+      this.ignoreRequest = true;
+      return undefined;
+    }
+    this.ignoreRequest = false;
+    ctx.setLastSentToMesh(TX_HISTORY_KEY, now);
+    return ctx.allocForSending({ portnum: PortNum.NODEINFO_APP, payload: UserCodec.encode(ownerUser(ctx.config)) }, now);
+  }
+
+  /** NodeInfoModule::sendOurNodeInfo. */
+  sendOurNodeInfo(dest: number, wantReplies: boolean, channel: number, shorterTimeout: boolean, req: MeshPacketState | undefined, now: number): void {
+    const ctx = this.ctx;
+    if (this.prevPacketId !== 0) ctx.cancelSending(this.prevPacketId);
+    this.shorterTimeout = shorterTimeout;
+    const p = this.allocReply(req, now);
+    if (p !== undefined) {
+      p.to = dest;
+      const role = ctx.config.role;
+      const wantResponse = role !== Role.TRACKER && role !== Role.SENSOR && wantReplies;
+      p.decoded = Object.assign({}, p.decoded, { wantResponse });
+      p.priority = shorterTimeout ? Priority.DEFAULT : Priority.BACKGROUND;
+      if (channel > 0) p.channel = channel;
+      this.prevPacketId = p.id;
+      ctx.sendToMesh(p, RxSource.Local, now);
+    }
+    this.shorterTimeout = false;
+  }
+
+  runOnce(now: number): void {
+    if (this.due === undefined || now < this.due) return;
+    const ctx = this.ctx;
+    const requestReplies = !this.askedForReplies;
+    this.askedForReplies = true;
+    if (ctx.isTxAllowedAirUtil(now) && ctx.config.role !== Role.CLIENT_HIDDEN) this.sendOurNodeInfo(BROADCAST, requestReplies, 0, false, undefined, now);
+    this.due = now + configuredOrDefaultMs(ctx.config.nodeInfoBroadcastSecs, DEFAULT_NODE_INFO_BROADCAST_SECS);
   }
 
   nextDue(): number | undefined {
-    return this.timer.next();
+    return this.due;
   }
 }

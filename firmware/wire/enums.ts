@@ -70,6 +70,14 @@ export const TransportMechanism = {
   UNICAST_UDP: 8,
 } as const;
 
+/** Position.LocSource (mesh.proto). */
+export const LocSource = {
+  LOC_UNSET: 0,
+  LOC_MANUAL: 1,
+  LOC_INTERNAL: 2,
+  LOC_EXTERNAL: 3,
+} as const;
+
 /** Routing.Error (section 1.4). */
 export const RoutingError = {
   NONE: 0,

@@ -17,9 +17,8 @@ const BIN = fileURLToPath(new URL("../../bin/meshport", import.meta.url));
 
 function gateway(num: number, port: number): NodeDriver {
   const config = defaultNodeConfig(num);
-  config.nodeInfoBroadcastSecs = 0;
-  config.positionBroadcastSecs = 0;
-  config.telemetryIntervalSecs = 0;
+  config.sendNodeInfo = false;
+  config.sendPosition = false;
   config.channels[0].uplinkEnabled = true;
   const mqtt = defaultMqttConfig();
   mqtt.enabled = true;

@@ -25,9 +25,8 @@ afterAll(async () => broker?.stop());
 
 function tlsGateway(host: string, opts: { ca?: string; insecure?: boolean }): { driver: NodeDriver; logs: string[] } {
   const config = defaultNodeConfig(0xf1);
-  config.nodeInfoBroadcastSecs = 0;
-  config.positionBroadcastSecs = 0;
-  config.telemetryIntervalSecs = 0;
+  config.sendNodeInfo = false;
+  config.sendPosition = false;
   config.channels[0].downlinkEnabled = true;
   const mqtt = defaultMqttConfig();
   mqtt.enabled = true;

@@ -71,7 +71,7 @@ describe("direct messages and traceroute over 3 hops", () => {
       configure: (c, i) => {
         c.privateKey = keys[i];
         c.publicKey = nodePki.publicKeyFor(keys[i]);
-        c.nodeInfoBroadcastSecs = 3600;
+        c.sendNodeInfo = true;
       },
     });
     // Let the first NodeInfo broadcasts (30 s after boot) spread so every node knows every key.

@@ -1,186 +1,339 @@
-// The port-number modules and the NodeDB, at virtual time.
-import { randomBytes } from "node:crypto";
+// The modules of firmware 2.7.26 at MeshNode level: frames in, frames and deliveries out, at virtual
+// time. Each test names the firmware rule it checks (src/modules/*.cpp, src/mesh/MeshModule.cpp).
 import { describe, expect, it } from "vitest";
-import { NodeDb } from "../../firmware/mesh/node-db.js";
+import { setRole } from "../../firmware/mesh/node-config.js";
 import { BROADCAST } from "../../firmware/mesh/packet.js";
 import { MAX_ROUTE_ENTRIES, UNKNOWN_HOP, UNKNOWN_SNR, appendHop } from "../../firmware/modules/traceroute.js";
-import { emptyPacket } from "../../firmware/mesh/packet.js";
-import { nodePki } from "../../firmware/platform/node/index.js";
-import { PortNum, PositionCodec, RoutingCodec, RoutingError, TelemetryCodec, UserCodec } from "../../firmware/wire/index.js";
+import { PortNum, PositionCodec, Priority, RoutingCodec, RoutingError, Role, RouteDiscoveryCodec, TelemetryCodec, UserCodec } from "../../firmware/wire/index.js";
+import type { Data } from "../../firmware/wire/index.js";
 import { NodeBench, frameOf, header } from "../support/node-bench.js";
 
 const US = 0x10;
+const HOUR = 3600_000;
+const HERE = { latitudeI: 515_000_000, longitudeI: -1_000_000, altitude: 12 };
 
-describe("nodeinfo", () => {
-  it("broadcasts our User periodically, with the public key, from 30 s after boot", () => {
-    const priv = new Uint8Array(randomBytes(32));
-    const b = new NodeBench((c) => {
-      c.nodeInfoBroadcastSecs = 600;
-      c.longName = "Hilltop relay";
-      c.shortName = "HT";
-      c.privateKey = priv;
-      c.publicKey = nodePki.publicKeyFor(priv);
-    });
+function routingOf(p: { decoded?: { payload?: Uint8Array } }): number | undefined {
+  const r = RoutingCodec.decode(p.decoded?.payload ?? new Uint8Array());
+  return r.ok ? r.value.errorReason : undefined;
+}
+
+/** A node that sends its own NodeInfo (the bench default silences it). */
+function nodeInfoBench(configure?: (c: Parameters<ConstructorParameters<typeof NodeBench>[0] & object>[0]) => void): NodeBench {
+  return new NodeBench((c) => {
+    c.sendNodeInfo = true;
+    configure?.(c);
+  });
+}
+
+/** A node with a fixed position that sends it. */
+function positionBench(configure?: (c: Parameters<ConstructorParameters<typeof NodeBench>[0] & object>[0]) => void): NodeBench {
+  return new NodeBench((c) => {
+    c.sendPosition = true;
+    c.position = HERE;
+    c.fixedPosition = true;
+    configure?.(c);
+  });
+}
+
+function ofPort(b: NodeBench, port: number) {
+  return b.sent.filter((s) => s.data?.portnum === port);
+}
+
+/** Holds the radio busy so that queued packets stay in the TX queue (to read their priority). */
+function holdRadio(b: NodeBench): void {
+  b.act((n, now) => n.handle({ type: "channel-busy", busy: true }, now));
+}
+
+describe("NodeInfoModule", () => {
+  it("first NodeInfo 30 s after boot (setStartDelay), then every node_info_broadcast_secs, default 3 h", () => {
+    const b = nodeInfoBench();
     b.advance(29_000);
     expect(b.sent).toEqual([]);
-    b.advance(1_300_000);
-    const infos = b.sent.filter((s) => s.data?.portnum === PortNum.NODEINFO_APP);
-    expect(infos.length).toBe(3); // 30 s, 630 s, 1230 s
-    const u = UserCodec.decode(infos[0].data?.payload ?? new Uint8Array());
-    expect(u.ok && u.value).toMatchObject({ id: "!00000010", longName: "Hilltop relay", shortName: "HT" });
-    expect(u.ok && u.value.publicKey?.length).toBe(32);
+    b.advance(3 * HOUR + 2_000);
+    const at = ofPort(b, PortNum.NODEINFO_APP).map((s) => Math.floor(s.at / 1000));
+    expect(at).toHaveLength(2);
+    expect(at[0]).toBe(30);
+    expect(at[1]).toBe(30 + 3 * 3600);
   });
 
-  it("stores Users it hears and answers want_response with ours", () => {
-    const b = new NodeBench((c) => (c.longName = "Base"));
-    b.rx(frameOf(header({ to: US }), { portnum: PortNum.NODEINFO_APP, payload: UserCodec.encode({ id: "!00000099", longName: "Asker" }), wantResponse: true, bitfield: 2 }));
-    expect(b.node.nodes.get(0x99)?.user?.longName).toBe("Asker");
-    b.advance(30_000);
-    const reply = b.sent.find((s) => s.data?.portnum === PortNum.NODEINFO_APP);
-    expect(reply?.header.to).toBe(0x99);
-    expect(reply?.data?.requestId).toBe(0x1234);
-    expect(UserCodec.decode(reply?.data?.payload ?? new Uint8Array())).toMatchObject({ ok: true, value: { longName: "Base" } });
-    // A module reply replaces the plain ACK.
-    expect(b.sent.filter((s) => s.data?.portnum === PortNum.ROUTING_APP)).toEqual([]);
-  });
-});
-
-describe("position", () => {
-  it("broadcasts periodically and again when it moved far enough (smart broadcast)", () => {
-    const b = new NodeBench((c) => {
-      c.positionBroadcastSecs = 900;
-      c.channels[0].positionPrecision = 32;
-      c.position = { latitudeI: 515_000_000, longitudeI: -1_000_000 };
-    });
+  it("periodic NodeInfo is a BACKGROUND broadcast without want_response and with user.id from the node number", () => {
+    const b = nodeInfoBench((c) => (c.longName = "Hilltop relay with a long name"));
+    holdRadio(b);
     b.advance(31_000);
-    expect(b.sent.filter((s) => s.data?.portnum === PortNum.POSITION_APP)).toHaveLength(1);
-    // Moving 50 m is not enough; 300 m is, once 30 s have passed.
-    b.node.config.position = { latitudeI: 515_004_500, longitudeI: -1_000_000 };
+    const q = b.node.router.queue.toArray();
+    expect(q.map((p) => p.priority)).toEqual([Priority.BACKGROUND]);
+    b.act((n, now) => n.handle({ type: "channel-busy", busy: false }, now));
+    b.advance(5_000);
+    const info = ofPort(b, PortNum.NODEINFO_APP)[0];
+    expect(info.header.to).toBe(BROADCAST);
+    expect(info.data?.wantResponse).toBeUndefined();
+    expect(info.data?.bitfield).toBe(0);
+    // No 24-character cut: the firmware keeps long_name up to its 40-byte field.
+    expect(UserCodec.decode(info.data?.payload ?? new Uint8Array())).toMatchObject({ ok: true, value: { id: "!00000010", longName: "Hilltop relay with a long name" } });
+  });
+
+  it("answers a NodeInfo request with ours, want_ack copied, and no separate ACK", () => {
+    const b = nodeInfoBench((c) => (c.longName = "Base"));
+    b.rx(frameOf(header({ to: US, wantAck: true }), { portnum: PortNum.NODEINFO_APP, payload: UserCodec.encode({ id: "!00000099", longName: "Asker" }), wantResponse: true, bitfield: 2 }));
+    // Less than the reply's own retransmission timeout (it wants an ACK from the asker).
+    b.advance(5_000);
+    expect(b.sent.map((s) => [s.data?.portnum, s.header.to, s.header.wantAck, s.data?.requestId])).toEqual([[PortNum.NODEINFO_APP, 0x99, true, 0x1234]]);
+  });
+
+  it("sends no NodeInfo within 10 minutes of the last one: a request then gets neither a reply nor NO_RESPONSE", () => {
+    const b = nodeInfoBench();
+    b.advance(60_000); // the periodic one went out at 30 s
+    b.rx(frameOf(header({ to: US }), { portnum: PortNum.NODEINFO_APP, payload: UserCodec.encode({ longName: "Asker" }), wantResponse: true, bitfield: 2 }));
     b.advance(60_000);
-    expect(b.sent.filter((s) => s.data?.portnum === PortNum.POSITION_APP)).toHaveLength(1);
-    b.node.config.position = { latitudeI: 515_027_000, longitudeI: -1_000_000 };
-    b.act((n, now) => n.handle({ type: "tick" }, now));
-    b.advance(30_000);
-    const sent = b.sent.filter((s) => s.data?.portnum === PortNum.POSITION_APP);
-    expect(sent).toHaveLength(2);
-    expect(PositionCodec.decode(sent[1].data?.payload ?? new Uint8Array())).toEqual({ ok: true, value: { latitudeI: 515_027_000, longitudeI: -1_000_000 } });
+    expect(b.sent.map((s) => s.data?.portnum)).toEqual([PortNum.NODEINFO_APP]);
+    // After the window the same kind of request is answered.
+    b.advance(10 * 60_000);
+    b.rx(frameOf(header({ to: US, from: 0x98, relayNode: 0x98 }), { portnum: PortNum.NODEINFO_APP, payload: UserCodec.encode({ longName: "Other" }), wantResponse: true, bitfield: 2 }));
+    b.advance(10_000);
+    expect(b.sent.map((s) => [s.data?.portnum, s.header.to])).toEqual([
+      [PortNum.NODEINFO_APP, BROADCAST],
+      [PortNum.NODEINFO_APP, 0x98],
+    ]);
   });
 
-  it("stores positions it hears in the NodeDB", () => {
+  it("answers a requester at most once in 12 hours (lastNodeInfoSeen), silently", () => {
+    const b = nodeInfoBench();
+    b.advance(31_000);
+    // 0x99 is known (its broadcast NodeInfo) before it asks, so its request is remembered.
+    b.rx(frameOf(header({ id: 1 }), { portnum: PortNum.NODEINFO_APP, payload: UserCodec.encode({ longName: "Asker" }), bitfield: 0 }));
+    b.advance(11 * 60_000);
+    const ask = (id: number) => b.rx(frameOf(header({ to: US, id }), { portnum: PortNum.NODEINFO_APP, payload: UserCodec.encode({ longName: "Asker" }), wantResponse: true, bitfield: 2 }));
+    ask(2);
+    b.advance(11 * 60_000);
+    ask(3);
+    b.advance(60_000);
+    const replies = b.sent.filter((s) => s.header.to === 0x99);
+    expect(replies.map((s) => s.data?.requestId)).toEqual([2]);
+  });
+
+  it("first sight: a decoded broadcast from a node without user info makes us unicast our NodeInfo with want_response", () => {
+    const b = nodeInfoBench();
+    b.rx(frameOf(header({}), { portnum: PortNum.TEXT_MESSAGE_APP, payload: new TextEncoder().encode("hi"), bitfield: 0 }));
+    b.advance(10_000);
+    const info = ofPort(b, PortNum.NODEINFO_APP);
+    expect(info.map((s) => [s.header.to, s.data?.wantResponse, s.header.hopLimit])).toEqual([[0x99, true, 3]]);
+    // It counts as our NodeInfo: the periodic one due at 30 s falls in the 10-minute window.
+    b.advance(60_000);
+    expect(ofPort(b, PortNum.NODEINFO_APP)).toHaveLength(1);
+  });
+
+  it("first sight is not for ROUTER, ROUTER_LATE or CLIENT_BASE, nor for a node more than hop_limit + 2 hops away", () => {
+    for (const role of [Role.ROUTER, Role.ROUTER_LATE, Role.CLIENT_BASE]) {
+      const b = nodeInfoBench((c) => setRole(c, role));
+      b.rx(frameOf(header({}), { portnum: PortNum.TEXT_MESSAGE_APP, payload: new Uint8Array([104]), bitfield: 0 }));
+      b.advance(10_000);
+      expect(ofPort(b, PortNum.NODEINFO_APP), `role ${role}`).toEqual([]);
+    }
+    const far = nodeInfoBench();
+    far.rx(frameOf(header({ hopStart: 7, hopLimit: 1 }), { portnum: PortNum.TEXT_MESSAGE_APP, payload: new Uint8Array([104]), bitfield: 0 }));
+    far.advance(10_000);
+    expect(ofPort(far, PortNum.NODEINFO_APP)).toEqual([]);
+  });
+
+  it("a NodeInfo whose is_licensed differs from ours stops the chain: not stored, relayed or delivered", () => {
+    const b = nodeInfoBench();
+    b.rx(frameOf(header({}), { portnum: PortNum.NODEINFO_APP, payload: UserCodec.encode({ longName: "Ham", isLicensed: true }), bitfield: 0 }));
+    b.advance(60_000);
+    expect(b.node.nodes.get(0x99)?.user).toBeUndefined();
+    expect(b.delivered).toEqual([]);
+    expect(b.sent.filter((s) => s.header.from === 0x99)).toEqual([]);
+  });
+
+  it("a NodeInfo we relay carries user.id = !<from> (alterReceived)", () => {
     const b = new NodeBench();
-    b.rx(frameOf(header({}), { portnum: PortNum.POSITION_APP, payload: PositionCodec.encode({ latitudeI: 7, longitudeI: 8 }), bitfield: 0 }));
-    expect(b.node.nodes.get(0x99)?.position).toEqual({ latitudeI: 7, longitudeI: 8 });
+    b.rx(frameOf(header({}), { portnum: PortNum.NODEINFO_APP, payload: UserCodec.encode({ id: "!deadbeef", longName: "Liar" }), bitfield: 0 }));
+    b.advance(30_000);
+    const relay = b.sent.find((s) => s.header.from === 0x99);
+    expect(UserCodec.decode(relay?.data?.payload ?? new Uint8Array())).toMatchObject({ ok: true, value: { id: "!00000099", longName: "Liar" } });
+  });
+
+  it("a NodeInfo payload that does not decode is neither relayed nor delivered (ProtobufModule STOP)", () => {
+    const b = new NodeBench();
+    b.rx(frameOf(header({}), { portnum: PortNum.NODEINFO_APP, payload: new Uint8Array([0x0a, 0x50]), bitfield: 0 }));
+    b.advance(30_000);
+    expect(b.sent).toEqual([]);
+    expect(b.delivered).toEqual([]);
   });
 });
 
-describe("telemetry", () => {
-  it("broadcasts device metrics: external power, utilisation and uptime", () => {
-    const b = new NodeBench((c) => (c.telemetryIntervalSecs = 1800));
-    b.advance(31_000);
-    const t = b.sent.find((s) => s.data?.portnum === PortNum.TELEMETRY_APP);
-    const m = TelemetryCodec.decode(t?.data?.payload ?? new Uint8Array());
-    expect(m.ok && m.value.deviceMetrics).toMatchObject({ batteryLevel: 101, uptimeSeconds: 30 });
+describe("PositionModule", () => {
+  it("first position at 45 s on the default channel (precision 13), then hourly, BACKGROUND", () => {
+    const b = positionBench();
+    holdRadio(b);
+    b.advance(44_000);
+    expect(b.node.router.queue.size).toBe(0);
+    b.advance(2_000);
+    expect(b.node.router.queue.toArray().map((p) => p.priority)).toEqual([Priority.BACKGROUND]);
+    b.act((n, now) => n.handle({ type: "channel-busy", busy: false }, now));
+    b.advance(2 * HOUR);
+    const pos = ofPort(b, PortNum.POSITION_APP);
+    expect(pos.map((s) => Math.floor(s.at / 1000))).toEqual([46, 45 + 3600, 45 + 7200]);
+    const p = PositionCodec.decode(pos[0].data?.payload ?? new Uint8Array());
+    if (!p.ok) throw new Error(p.error.message);
+    // Truncated to 13 bits and centred; the factory position_flags add altitude, speed, heading, DOP, satellites.
+    const mask = (0xffffffff << 19) >>> 0;
+    expect(p.value).toMatchObject({ latitudeI: (((HERE.latitudeI & mask) >>> 0) + (1 << 18)) | 0, precisionBits: 13, altitude: 12, locationSource: 1, groundSpeed: 0, groundTrack: 0 });
   });
 
-  it("polite limit: no periodic broadcast while the channel is over 25 % busy", () => {
-    const b = new NodeBench((c) => (c.telemetryIntervalSecs = 1800));
-    // 20 s of reception in the last minute: 33 % channel utilisation.
-    b.node.timing.recordRx(20_000, 25_000);
-    b.advance(31_000);
+  it("a position interval below 1 h on a default channel is raised to 1 h; on a private channel it is kept", () => {
+    const dflt = positionBench((c) => (c.positionBroadcastSecs = 900));
+    dflt.advance(2 * HOUR);
+    expect(ofPort(dflt, PortNum.POSITION_APP)).toHaveLength(2);
+    const own = positionBench((c) => {
+      c.positionBroadcastSecs = 900;
+      c.channels[0].psk = new Uint8Array(16).fill(7);
+    });
+    own.advance(2 * HOUR);
+    // Encrypted with another key: count the frames, not their contents.
+    expect(own.sent.length).toBe(8);
+  });
+
+  it("a ROUTER sends its position every 12 hours", () => {
+    const b = positionBench((c) => setRole(c, Role.ROUTER));
+    b.advance(13 * HOUR);
+    expect(ofPort(b, PortNum.POSITION_APP).map((s) => Math.round(s.at / HOUR))).toEqual([0, 12]);
+  });
+
+  it("goes on the first channel with a non-zero precision, and nowhere when none has one", () => {
+    const none = positionBench((c) => (c.channels[0].positionPrecision = 0));
+    none.advance(2 * HOUR);
+    expect(none.sent).toEqual([]);
+  });
+
+  it("smart broadcast compares positions cut to the channel precision and waits at least 5 minutes", () => {
+    const b = positionBench();
+    b.advance(50_000);
+    expect(ofPort(b, PortNum.POSITION_APP)).toHaveLength(1);
+    // 300 m north stays in the same 13-bit cell (about 2.4 km): no smart broadcast.
+    b.node.config.position = { ...HERE, latitudeI: HERE.latitudeI + 27_000 };
+    b.advance(10 * 60_000);
+    expect(ofPort(b, PortNum.POSITION_APP)).toHaveLength(1);
+    // Into the next cell: sent, but not before 300 s after the last one.
+    b.node.config.position = { ...HERE, latitudeI: HERE.latitudeI + 600_000 };
+    b.advance(10 * 60_000);
+    const sent = ofPort(b, PortNum.POSITION_APP);
+    expect(sent).toHaveLength(2);
+    expect(sent[1].at - sent[0].at).toBeGreaterThanOrEqual(300_000);
+  });
+
+  it("a position blocked by channel utilisation above 25 % is retried on the module's next 5 s run", () => {
+    const b = positionBench();
+    // 20 s of reception in the minute before 45 s: 33 % channel utilisation until it ages out.
+    b.node.timing.recordRx(20_000, 40_000);
+    b.advance(50_000);
+    expect(ofPort(b, PortNum.POSITION_APP)).toEqual([]);
+    b.advance(60_000);
+    const at = ofPort(b, PortNum.POSITION_APP).map((s) => s.at);
+    expect(at).toHaveLength(1);
+    expect(at[0]).toBeLessThan(105_000);
+  });
+
+  it("a request is answered at most every 3 minutes; without a position it gets NO_RESPONSE", () => {
+    const none = new NodeBench((c) => (c.sendPosition = true));
+    none.rx(frameOf(header({ to: US }), { portnum: PortNum.POSITION_APP, payload: PositionCodec.encode({}), wantResponse: true, bitfield: 2 }));
+    none.advance(10_000);
+    expect(none.sent.map((s) => [s.data?.portnum, routingOf({ decoded: s.data })])).toEqual([[PortNum.ROUTING_APP, RoutingError.NO_RESPONSE]]);
+    const b = positionBench((c) => (c.positionBroadcastSecs = 24 * 3600));
+    b.advance(60_000);
+    const ask = (id: number) => b.rx(frameOf(header({ to: US, id }), { portnum: PortNum.POSITION_APP, payload: PositionCodec.encode({}), wantResponse: true, bitfield: 2 }));
+    ask(1);
+    b.advance(60_000);
+    ask(2);
+    b.advance(60_000);
+    expect(b.sent.filter((s) => s.header.to === 0x99).map((s) => [s.data?.portnum, s.data?.requestId])).toEqual([[PortNum.POSITION_APP, 1]]);
+  });
+
+  it("a position claiming to be from us heard on the air stops the chain: not delivered (other ports are)", () => {
+    const b = new NodeBench();
+    b.rx(frameOf(header({ from: US, id: 77 }), { portnum: PortNum.POSITION_APP, payload: PositionCodec.encode({ latitudeI: 1, longitudeI: 2 }), bitfield: 0 }));
+    b.rx(frameOf(header({ from: US, id: 78 }), { portnum: PortNum.TEXT_MESSAGE_APP, payload: new Uint8Array([104]), bitfield: 0 }));
+    b.advance(30_000);
+    expect(b.delivered.map((p) => p.id)).toEqual([78]);
+    expect(b.node.config.position).toBeUndefined();
+  });
+});
+
+describe("DeviceTelemetryModule", () => {
+  it("sends nothing by default (device_telemetry_enabled off since 2.7.13)", () => {
+    const b = new NodeBench();
+    b.advance(3 * HOUR);
     expect(b.sent).toEqual([]);
   });
-});
 
-describe("text", () => {
-  it("a text DM needs PKI: with our key but no key for the destination it is refused (PKI_SEND_FAIL_PUBLIC_KEY)", () => {
-    const priv = new Uint8Array(randomBytes(32));
-    const b = new NodeBench(
-      (c) => {
-        c.privateKey = priv;
-        c.publicKey = nodePki.publicKeyFor(priv);
-      },
-      US,
-      nodePki,
-    );
-    let id = -1;
-    b.act((n, now) => (id = n.sendText(0x55, "hi", 0, true, now)));
-    expect(id).toBe(0);
-    const nak = b.delivered.find((p) => p.decoded?.portnum === PortNum.ROUTING_APP);
-    const r = RoutingCodec.decode(nak?.decoded?.payload ?? new Uint8Array());
-    expect(r.ok && r.value.errorReason).toBe(RoutingError.PKI_SEND_FAIL_PUBLIC_KEY);
+  it("enabled: first at 60 s, then every interval (raised to 30 min on a default channel), BACKGROUND, metrics of this node", () => {
+    const b = new NodeBench((c) => {
+      c.deviceTelemetryEnabled = true;
+      c.telemetryIntervalSecs = 600;
+    });
+    b.advance(61 * 60_000 + 2_000);
+    const t = ofPort(b, PortNum.TELEMETRY_APP);
+    expect(t.map((s) => Math.round(s.at / 60_000))).toEqual([1, 31, 61]);
+    const m = TelemetryCodec.decode(t[0].data?.payload ?? new Uint8Array());
+    expect(m.ok && m.value.deviceMetrics).toMatchObject({ batteryLevel: 101, uptimeSeconds: 60 });
   });
 
-  it("broadcast text stays on the channel key", () => {
-    const b = new NodeBench((c) => (c.privateKey = new Uint8Array(32).fill(1)), US, nodePki);
-    b.act((n, now) => n.sendText(BROADCAST, "all", 0, false, now));
-    b.advance(30_000);
-    expect(new TextDecoder().decode(b.sent[0].data?.payload)).toBe("all");
+  it("answers a device-metrics request with ours and a LocalStats request with our counters", () => {
+    const b = new NodeBench();
+    b.rx(frameOf(header({ to: US, id: 1 }), { portnum: PortNum.TELEMETRY_APP, payload: TelemetryCodec.encode({ deviceMetrics: {} }), wantResponse: true, bitfield: 2 }));
+    b.rx(frameOf(header({ to: US, id: 2 }), { portnum: PortNum.TELEMETRY_APP, payload: TelemetryCodec.encode({ localStats: {} }), wantResponse: true, bitfield: 2 }));
+    b.advance(20_000);
+    const replies = b.sent.map((s) => TelemetryCodec.decode(s.data?.payload ?? new Uint8Array()));
+    expect(replies.map((r) => r.ok && (r.value.deviceMetrics !== undefined ? "device" : r.value.localStats !== undefined ? "local" : "?"))).toEqual(["device", "local"]);
+    const local = replies[1].ok ? replies[1].value.localStats : undefined;
+    expect(local).toMatchObject({ numPacketsRx: 2, numTotalNodes: 2 });
   });
 });
 
-describe("traceroute", () => {
-  it("pads unknown hops and their SNRs before appending this hop", () => {
-    const p = emptyPacket();
-    p.to = 0x55;
-    p.hopStart = 5;
-    p.hopLimit = 2; // 3 hops taken, one known
-    p.rxSnr = -2.5;
-    const r = appendHop({ route: [0x11], snrTowards: [20] }, p, 0x33, true);
+describe("TraceRouteModule", () => {
+  it("pads unknown hops and their SNRs (only when the hop count is known) before appending this hop", () => {
+    const r = appendHop({ route: [0x11], snrTowards: [20] }, 3, -2.5, 0x33, true, false);
     expect(r.route).toEqual([0x11, UNKNOWN_HOP, UNKNOWN_HOP, 0x33]);
     expect(r.snrTowards).toEqual([20, UNKNOWN_SNR, UNKNOWN_SNR, -10]);
+    const unknown = appendHop({ route: [0x11], snrTowards: [] }, -1, 1, 0x33, true, false);
+    expect(unknown).toMatchObject({ route: [0x11, 0x33], snrTowards: [4] });
   });
 
   it("holds at most 8 hops", () => {
-    const p = emptyPacket();
-    p.to = 0x55;
     const full = { route: [1, 2, 3, 4, 5, 6, 7, 8], snrTowards: [1, 2, 3, 4, 5, 6, 7, 8] };
-    const r = appendHop(full, p, 0x33, true);
+    const r = appendHop(full, 0, 1, 0x33, true, false);
     expect(r.route).toHaveLength(MAX_ROUTE_ENTRIES);
     expect(r.snrTowards).toHaveLength(MAX_ROUTE_ENTRIES);
   });
+
+  it("a broadcast traceroute heard directly is answered; one that took hops is ignored without NO_RESPONSE", () => {
+    const data: Data = { portnum: PortNum.TRACEROUTE_APP, payload: new Uint8Array(), wantResponse: true, bitfield: 2 };
+    const direct = new NodeBench();
+    direct.rx(frameOf(header({ hopLimit: 0, hopStart: 0 }), data));
+    direct.advance(30_000);
+    expect(direct.sent.map((s) => [s.data?.portnum, s.header.to, s.data?.requestId])).toEqual([[PortNum.TRACEROUTE_APP, 0x99, 0x1234]]);
+    const multi = new NodeBench();
+    multi.rx(frameOf(header({ hopLimit: 1, hopStart: 3 }), data));
+    multi.advance(30_000);
+    // Only the relay of the request itself.
+    expect(multi.sent.map((s) => [s.header.from, s.data?.portnum])).toEqual([[0x99, PortNum.TRACEROUTE_APP]]);
+  });
+
+  it("a traceroute reply teaches next hops from its route (updateNextHops)", () => {
+    const b = new NodeBench();
+    for (const n of [0x21, 0x22, 0x99]) b.node.nodes.getOrCreate(n);
+    const reply = RouteDiscoveryCodec.encode({ route: [0x21, 0x22], snrTowards: [4, 4, 4] });
+    b.rx(frameOf(header({ to: US, relayNode: 0x22, hopLimit: 1, hopStart: 3 }), { portnum: PortNum.TRACEROUTE_APP, payload: reply, requestId: 0x777, bitfield: 0 }));
+    expect([0x21, 0x22, 0x99].map((n) => b.node.nodes.get(n)?.nextHop)).toEqual([0x21, 0x21, 0x21]);
+  });
 });
 
-describe("reliable relays and upgrades", () => {
-  it("a DM we relay towards a known next hop gets an intermediate record with 2 transmissions", () => {
+describe("TextMessageModule", () => {
+  it("a text it handled is a duplicate by id even after the packet history forgot it (recentlySeen)", () => {
     const b = new NodeBench();
-    b.node.nodes.getOrCreate(0x55).nextHop = 0x66;
-    b.rx(frameOf(header({ to: 0x55, wantAck: true, nextHop: 0x10 }), { portnum: PortNum.TELEMETRY_APP, payload: new Uint8Array([1]) }));
-    b.advance(200_000);
-    expect(b.sentOf(0x99, 0x1234).map((s) => s.header.nextHop)).toEqual([0x66, 0]);
-  });
-
-  it("a duplicate with a higher hop limit replaces our queued copy", () => {
-    const b = new NodeBench();
-    b.rx(frameOf(header({ hopLimit: 1, hopStart: 3 }), { portnum: PortNum.TELEMETRY_APP, payload: new Uint8Array() }));
-    expect(b.node.router.queue.find(0x99, 0x1234)?.hopLimit).toBe(0);
-    b.rx(frameOf(header({ hopLimit: 2, hopStart: 3, relayNode: 0x44 }), { portnum: PortNum.TELEMETRY_APP, payload: new Uint8Array() }));
-    expect(b.node.router.queue.find(0x99, 0x1234)?.hopLimit).toBe(1);
-    b.advance(30_000);
-    expect(b.sentOf(0x99, 0x1234).map((s) => s.header.hopLimit)).toEqual([1]);
-    // Handled (and delivered) once, not again for the upgrade.
-    expect(b.delivered.filter((p) => p.id === 0x1234)).toHaveLength(1);
-  });
-});
-
-describe("NodeDB", () => {
-  it("is bounded: when full the least recently heard non-favourite is replaced, and counted", () => {
-    const db = new NodeDb(3);
-    for (const [num, t] of [
-      [1, 100],
-      [2, 50],
-      [3, 200],
-    ]) db.getOrCreate(num).lastHeardMs = t;
-    db.get(2)!.isFavorite = true;
-    db.getOrCreate(4);
-    expect(db.size).toBe(3);
-    expect(db.get(1)).toBeUndefined();
-    expect(db.get(2)).toBeDefined();
-    expect(db.evictions).toBe(1);
-  });
-
-  it("ALL relays a packet from a sender unknown to the NodeDB, and the NodeDB then knows it", () => {
-    const b = new NodeBench();
-    b.rx(frameOf(header({ from: 0x4242 }), { portnum: PortNum.TELEMETRY_APP, payload: new Uint8Array(), bitfield: 0 }), 4.5);
-    expect(b.node.nodes.get(0x4242)).toMatchObject({ snr: 4.5, hopsAway: 0 });
+    b.rx(frameOf(header({ id: 0xabc }), { portnum: PortNum.TEXT_MESSAGE_APP, payload: new Uint8Array([104]), bitfield: 0 }));
+    b.node.router.history.clear();
+    b.rx(frameOf(header({ id: 0xabc, from: 0x98, relayNode: 0x98 }), { portnum: PortNum.TEXT_MESSAGE_APP, payload: new Uint8Array([105]), bitfield: 0 }));
+    expect(b.delivered.map((p) => p.from)).toEqual([0x99]);
+    expect(b.node.router.stats.rxDupe).toBe(1);
   });
 });

@@ -6,6 +6,8 @@ import { PacketIdGenerator } from "../../firmware/mesh/packet-id.js";
 import { retransmissionMsec } from "../../firmware/mesh/contention.js";
 import { CW_MAX } from "../../firmware/mesh/contention.js";
 import { sendRequest } from "../../firmware/node-events.js";
+import { setRole } from "../../firmware/mesh/node-config.js";
+import { DataCodec } from "../../firmware/wire/messages.js";
 import { PortNum, PositionCodec, Priority, RebroadcastMode, Role, RoutingCodec, RoutingError } from "../../firmware/wire/index.js";
 import { LONGFAST_HASH, NodeBench, frameOf, header } from "../support/node-bench.js";
 
@@ -26,7 +28,7 @@ describe("6.1 packet ids and allocation", () => {
     expect(ids.includes(0)).toBe(false);
   });
 
-  it("own packets get hop_start = hop_limit, and a hop limit above 7 is clamped to 7", () => {
+  it("own packets get hop_start = hop_limit; an app's hop limit above 7 goes on the air as 3 with hop_start's low bits", () => {
     const b = new NodeBench((c) => (c.hopLimit = 5));
     b.act((n, now) => n.sendText(BROADCAST, "a", 0, false, now));
     b.act((n, now) => {
@@ -35,9 +37,11 @@ describe("6.1 packet ids and allocation", () => {
       n.send(r, now);
     });
     b.advance(30_000);
+    // RadioInterface::beginSending 984-991: hop_limit > 7 is sent as HOP_RELIABLE, and hop_start (9)
+    // keeps only its 3 low bits in the flags byte.
     expect(b.sent.map((s) => [s.header.hopLimit, s.header.hopStart])).toEqual([
       [5, 5],
-      [7, 7],
+      [3, 1],
     ]);
   });
 });
@@ -116,7 +120,7 @@ describe("6.3 receive filters", () => {
     const b = new NodeBench((c) => (c.ignoreIncoming = [0x99]));
     b.rx(hello);
     expect(b.delivered).toEqual([]);
-    expect(b.node.router.stats.rxIgnored).toBe(1);
+    expect(b.node.router.stats.drops["ignored-incoming"]).toBe(1);
   });
 
   it("ignore_mqtt drops packets carrying the via_mqtt flag", () => {
@@ -127,7 +131,7 @@ describe("6.3 receive filters", () => {
   });
 
   it("a ROUTER (CORE_PORTNUMS_ONLY) neither handles nor relays a non-core port number", () => {
-    const b = new NodeBench((c) => (c.role = Role.ROUTER));
+    const b = new NodeBench((c) => setRole(c, Role.ROUTER));
     b.rx(frameOf(header({}), { portnum: PortNum.RANGE_TEST_APP, payload: new Uint8Array([1]) }));
     b.rx(frameOf(header({ id: 5 }), text("core")));
     b.advance(30_000);
@@ -138,8 +142,9 @@ describe("6.3 receive filters", () => {
   it("a channel-encrypted text DM to us is rejected as a legacy DM", () => {
     const b = new NodeBench();
     b.rx(frameOf(header({ to: US }), text("psst")));
-    expect(b.delivered).toEqual([]);
-    expect(b.node.router.stats.legacyDmRejected).toBe(1);
+    // Not decoded: the app gets it still encrypted, as the firmware hands every packet to us to the phone.
+    expect(b.delivered.map((p) => p.decoded)).toEqual([undefined]);
+    expect(b.node.router.stats.drops["legacy-dm"]).toBe(1);
   });
 
   it("want_response in the bitfield is ORed into the Data", () => {
@@ -309,8 +314,9 @@ describe("6.6 contention window and delays", () => {
     b.act((n, now) => (id = n.send({ ...sendRequest(0x55, PortNum.TELEMETRY_APP, new Uint8Array([1, 2]), 0), wantAck: true }, now)));
     const pending = b.node.router.pending.find(US, id);
     const p = pending?.packet;
-    if (p === undefined) throw new Error("no pending record");
-    const airtime = b.node.timing.airtimeMs((p.encrypted?.length ?? 0) + 32);
+    if (p?.decoded === undefined) throw new Error("no pending record");
+    // The record is the copy taken before encryption: its Data (no bitfield yet) plus the 16-byte header.
+    const airtime = b.node.timing.airtimeMs(DataCodec.encode(p.decoded).length + 16);
     expect(pending?.nextTxMs).toBe(2 * airtime + (8 + 16 + 32) * 28 + 4500);
   });
 });
@@ -416,7 +422,7 @@ describe("6.11-6.12 queue and duty cycle", () => {
     const b = new NodeBench();
     for (let i = 0; i < 20; i++) b.rx(frameOf(header({ id: 0x100 + i }), { portnum: PortNum.TELEMETRY_APP, payload: new Uint8Array() }));
     expect(b.node.router.queue.size).toBe(16);
-    expect(b.node.router.stats.txDroppedQueueFull).toBe(4);
+    expect(b.node.router.stats.drops["queue-full"]).toBe(4);
   });
 
   it("duty-cycle refusal in EU_868: over 10 % of the hour on air, our sends are refused with DUTY_CYCLE_LIMIT", () => {
@@ -447,20 +453,37 @@ describe("roles", () => {
     }
   });
 
-  it("REPEATER and ROUTER_CLIENT run as CLIENT; ROUTER runs CORE_PORTNUMS_ONLY", () => {
-    expect(new NodeBench((c) => (c.role = Role.REPEATER)).node.config.role).toBe(Role.CLIENT);
-    expect(new NodeBench((c) => (c.role = Role.ROUTER_CLIENT)).node.config.role).toBe(Role.CLIENT);
-    expect(new NodeBench((c) => (c.role = Role.ROUTER)).node.config.rebroadcastMode).toBe(RebroadcastMode.CORE_PORTNUMS_ONLY);
+  it("setting a role (AdminModule): REPEATER and ROUTER_CLIENT become CLIENT, ROUTER gets CORE_PORTNUMS_ONLY once, routers are never NONE", () => {
+    expect(new NodeBench((c) => setRole(c, Role.REPEATER)).node.config.role).toBe(Role.CLIENT);
+    expect(new NodeBench((c) => setRole(c, Role.ROUTER_CLIENT)).node.config.role).toBe(Role.CLIENT);
+    expect(new NodeBench((c) => setRole(c, Role.ROUTER)).node.config.rebroadcastMode).toBe(RebroadcastMode.CORE_PORTNUMS_ONLY);
+    // A mode set after the role stays (the app lets a ROUTER relay everything).
+    const all = new NodeBench((c) => {
+      setRole(c, Role.ROUTER);
+      c.rebroadcastMode = RebroadcastMode.ALL;
+    });
+    all.rx(frameOf(header({}), { portnum: PortNum.RANGE_TEST_APP, payload: new Uint8Array([1]) }));
+    all.advance(30_000);
+    expect(all.sent).toHaveLength(1);
+    const late = new NodeBench((c) => {
+      c.rebroadcastMode = RebroadcastMode.NONE;
+      setRole(c, Role.ROUTER_LATE);
+    });
+    expect(late.node.config.rebroadcastMode).toBe(RebroadcastMode.ALL);
   });
 
-  it("CLIENT_HIDDEN is LOCAL_ONLY and sends no periodic broadcasts", () => {
+  it("CLIENT_HIDDEN is LOCAL_ONLY, sends no NodeInfo or telemetry, and one position after boot", () => {
     const b = new NodeBench((c) => {
-      c.role = Role.CLIENT_HIDDEN;
-      c.nodeInfoBroadcastSecs = 60;
-      c.telemetryIntervalSecs = 60;
+      setRole(c, Role.CLIENT_HIDDEN);
+      c.sendNodeInfo = true;
+      c.sendPosition = true;
+      c.deviceTelemetryEnabled = true;
+      c.position = { latitudeI: 515_000_000, longitudeI: -1_000_000 };
+      c.fixedPosition = true;
     });
     expect(b.node.config.rebroadcastMode).toBe(RebroadcastMode.LOCAL_ONLY);
-    b.advance(600_000);
-    expect(b.sent).toEqual([]);
+    b.advance(6 * 3600_000);
+    // PositionModule::runOnce checks no role: its first run sends (lastGpsSend == 0); then MAX_INTERVAL.
+    expect(b.sent.map((s) => s.data?.portnum)).toEqual([PortNum.POSITION_APP]);
   });
 });

@@ -153,11 +153,14 @@ describe("report content", () => {
     expect(q.gateways.every((g) => g.connected && g.uplinked > 0 && g.downlinked > 0)).toBe(true);
     expect(new Set(q.gateways.map((g) => g.island)).size).toBe(2);
     const islandOf = new Map(report.nodes.map((n) => [n.name, n.island]));
-    const [fromA, fromB, dm] = report.scheduled;
+    const [fromA, fromB, exchange, dm] = report.scheduled;
     expect(fromA.from).toBe("A2");
     expect(fromA.crossedTo).toEqual(expect.arrayContaining(["B1", "B2", "B3", "B4"]));
     expect(fromB.crossedTo).toEqual(expect.arrayContaining(["A1", "A2", "A3", "A4"]));
     for (const n of fromA.crossedTo) expect(islandOf.get(n)).not.toBe(islandOf.get("A2"));
+    // A1 exchanges user info with B4 first: B-gw learns A1 from it and then forwards the PKI DM.
+    expect(exchange.to).toBe("B4");
+    expect(exchange.crossedTo).toEqual(["B4"]);
     expect(dm.to).toBe("B4");
     expect(dm.crossedTo).toEqual(["B4"]);
     // Crossings are also visible in the delivery log (via_mqtt) and in the MQTT section.

@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ChannelRole, Role } from "../../firmware/wire/enums.js";
+import { ChannelRole, RebroadcastMode, Role } from "../../firmware/wire/enums.js";
 import { EmbeddedBrokerNetwork } from "../../sim/ip-network.js";
 import { maxRangeM } from "../../sim/path-loss.js";
 import { ROLE_NAMES, SCENARIO_LIMITS, buildSimulation, formatScenarioErrors, layoutNodes, parseScenario } from "../../sim/scenario.js";
@@ -59,7 +59,7 @@ describe("scenario files in sim/scenarios", () => {
     const cx = (l: typeof a) => l.reduce((t, n) => t + n.x, 0) / l.length;
     expect(cx(b) - cx(a)).toBeGreaterThanOrEqual(40_000);
     expect(cx(b) - cx(a)).toBeLessThanOrEqual(50_000);
-    expect(s.durationMs).toBe(600_000);
+    expect(s.durationMs).toBe(960_000);
     const senders = s.messages.map((m) => nodes[m.from]);
     expect(senders.some((n) => n.name.startsWith("A") && !n.settings.gateway)).toBe(true);
     expect(senders.some((n) => n.name.startsWith("B") && !n.settings.gateway)).toBe(true);
@@ -249,8 +249,15 @@ describe("buildSimulation", () => {
     expect(gw.config.modemPreset).toBe(7);
     expect(gw.config.configOkToMqtt).toBe(true);
     expect(gw.config.longName).toBe("gw");
-    expect(gw.config.positionBroadcastSecs).toBe(0);
-    expect(gw.config.nodeInfoBroadcastSecs).toBe(600);
+    // positionIntervalS 0 silences the position module; the ROUTER keeps its role's 12 h interval.
+    expect(gw.config.sendPosition).toBe(false);
+    expect(gw.config.positionBroadcastSecs).toBe(12 * 3600);
+    // The app raises a NodeInfo interval below 1 h to 1 h (AdminModule.cpp 673-676).
+    expect(gw.config.nodeInfoBroadcastSecs).toBe(3600);
+    expect(gw.config.rebroadcastMode).toBe(RebroadcastMode.CORE_PORTNUMS_ONLY);
+    // EU_868 has a 10 % duty cycle: the app turns ignore_mqtt on when the region is set.
+    expect(gw.config.ignoreMqtt).toBe(true);
+    expect(c.config.ignoreMqtt).toBe(true);
     expect(gw.config.channels.map((ch) => [ch.role, ch.name, ch.uplinkEnabled, ch.downlinkEnabled])).toEqual([
       [ChannelRole.PRIMARY, "", true, false],
       [ChannelRole.SECONDARY, "ops", false, true],

@@ -8,9 +8,8 @@ import { MeshNode } from "../../firmware/node.js";
 
 export function loopbackGatewayNode(num: number, port: number, root: string, seed: number): MeshNode {
   const config = defaultNodeConfig(num);
-  config.nodeInfoBroadcastSecs = 0;
-  config.positionBroadcastSecs = 0;
-  config.telemetryIntervalSecs = 0;
+  config.sendNodeInfo = false;
+  config.sendPosition = false;
   config.channels[0].uplinkEnabled = true;
   config.channels[0].downlinkEnabled = true;
   const mqtt = defaultMqttConfig();

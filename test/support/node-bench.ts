@@ -46,9 +46,9 @@ export class NodeBench {
 
   constructor(configure?: (c: NodeConfig) => void, num = 0x10, pki?: PkiPrimitives, seed = 7, extra: Partial<MeshNodeOptions> = {}) {
     const c = defaultNodeConfig(num);
-    c.nodeInfoBroadcastSecs = 0;
-    c.positionBroadcastSecs = 0;
-    c.telemetryIntervalSecs = 0;
+    // The node's own NodeInfo and position traffic off unless a test turns it on (meshport switches).
+    c.sendNodeInfo = false;
+    c.sendPosition = false;
     configure?.(c);
     this.node = new MeshNode({ config: c, rng: new SeededRng(seed), cipher: new PortableChannelCipher(), pki, startMs: 0, maxNodes: 0, ...extra });
   }
@@ -72,6 +72,9 @@ export class NodeBench {
   /** Runs `f` on the node now and collects its actions. */
   act(f: (n: MeshNode, now: number) => void): void {
     f(this.node, this.now);
+    // What the call left for "now" (packets to ourselves, as the firmware's router thread runs them next).
+    const d = this.node.nextDeadline();
+    if (d !== undefined && d <= this.now) this.node.handle({ type: "tick" }, this.now);
     this.collect(this.node.takeActions());
   }
 

@@ -50,10 +50,9 @@ export class TestMedium {
     this.rssi = o.rssi ?? -90;
     nums.forEach((num, i) => {
       const config = defaultNodeConfig(num);
-      // Periodic broadcasts off unless a test turns them on.
-      config.nodeInfoBroadcastSecs = 0;
-      config.positionBroadcastSecs = 0;
-      config.telemetryIntervalSecs = 0;
+      // The nodes' own NodeInfo and position traffic off unless a test turns it on (meshport switches).
+      config.sendNodeInfo = false;
+      config.sendPosition = false;
       o.configure?.(config, i);
       this.nodes.push(
         new MeshNode({ config, rng: new SeededRng((o.seed ?? 1) * 1000 + i), cipher: new PortableChannelCipher(), pki: o.pki, startMs: 0, maxNodes: 0 }),

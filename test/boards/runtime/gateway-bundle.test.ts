@@ -113,8 +113,14 @@ describe("gateway bundle in the Espruino sandbox", () => {
     // RssiPkt 160 = -80 dBm, SnrPkt 24 = 6 dB (SX1261/2 datasheet 13.5.3).
     chip.receive([...frame], 160, 24);
 
-    await waitFor("the uplinked envelope", () => sub!.messages.some((m) => m.topic === TOPIC));
-    const m = sub.messages.find((x) => x.topic === TOPIC)!;
+    // The packet's uplink follows our first-sight NodeInfo to 0x99, which the modules send (and
+    // Router::send uplinks) before Router::handleReceived publishes what it heard.
+    const fromAir = (x: { topic: string; payload: Buffer | Uint8Array }) => {
+      const e = decodeEnvelope(new Uint8Array(x.payload));
+      return x.topic === TOPIC && e.ok && e.value.packet.from === 0x99;
+    };
+    await waitFor("the uplinked envelope", () => sub!.messages.some(fromAir));
+    const m = sub.messages.find(fromAir)!;
     const env = decodeEnvelope(new Uint8Array(m.payload));
     expect(env.ok).toBe(true);
     if (!env.ok) return;

@@ -43,9 +43,8 @@ afterEach(() => {
 
 function setup() {
   const c = defaultNodeConfig(0x42);
-  c.nodeInfoBroadcastSecs = 0;
-  c.positionBroadcastSecs = 0;
-  c.telemetryIntervalSecs = 0;
+  c.sendNodeInfo = false;
+  c.sendPosition = false;
   const node = new MeshNode({ config: c, rng: new SeededRng(1), cipher: new PortableChannelCipher(), pki: undefined, startMs: 0, maxNodes: 0 });
   const radio = new FakeRadio();
   const driver = new EspruinoDriver(node, radio, undefined);
@@ -68,7 +67,7 @@ describe("board runtime listen-before-talk", () => {
     vi.advanceTimersByTime(10_000);
     expect(radio.sent.map((f) => f[4] | (f[5] << 8) | (f[6] << 16))).toEqual([0x42]);
     driver.stop();
-    expect(node.router.stats.txPackets).toBe(1);
+    expect(node.router.stats.txGood).toBe(1);
   });
 
   it("a frame that ends in a CRC error frees the channel too", () => {

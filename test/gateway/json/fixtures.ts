@@ -99,7 +99,7 @@ export function tracerouteReply(): MeshPacketState {
 
 /** Node DB with the requester, the responder and one relay by name; 0x33333333 known without user info. */
 export function routeNodes(): NodeDb {
-  const db = new NodeDb(10);
+  const db = new NodeDb(GATEWAY, 10);
   db.getOrCreate(REQUESTER).user = { longName: "Requester" };
   db.getOrCreate(FROM).user = { longName: "Responder" };
   db.getOrCreate(0x22222222).user = { longName: "Relay/One" };
