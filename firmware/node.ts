@@ -11,7 +11,8 @@ import { Channels } from "./mesh/channels.js";
 import { configuredOrDefaultMsScaled } from "./mesh/congestion.js";
 import { frequencySlotForPreset, usesDefaultFrequencySlot } from "./mesh/frequency.js";
 import { NodeClock } from "./mesh/node-clock.js";
-import { normalizeConfig } from "./mesh/node-config.js";
+import { anyMqttEnabled, hasDefaultChannel, normalizeConfig } from "./mesh/node-config.js";
+import { DecodeState, perhapsDecode } from "./mesh/packet-crypt.js";
 import type { NodeConfig } from "./mesh/node-config.js";
 import { MAX_NUM_NODES, NodeDb } from "./mesh/node-db.js";
 import type { MeshPacketState } from "./mesh/packet.js";
@@ -130,9 +131,13 @@ export class MeshNode implements ModuleContext {
   /** Modules in the firmware's order (Modules.cpp setupModules): routing last. */
   readonly modules: MeshModule[];
   readonly timers: NodeTimer[];
+  /** Channels::hasDefaultChannel: a default channel on the preset's default frequency slot. */
+  readonly hasDefaultChannel: boolean;
   readonly mqtt: MqttModule | undefined;
   /** Our MQTT client in direct mode (undefined in proxy mode, with an injected link, or without a gateway). */
   readonly mqttClient: MqttClient | undefined;
+  /** Client proxy messages refused because this node runs no MQTT module (PhoneAPI.cpp 207-213). */
+  clientProxyIgnored = 0;
   private readonly mqttConfig: MqttGatewayConfig | undefined;
   private readonly actions: NodeAction[] = [];
   private readonly chain: ModuleChainState = { reply: undefined };
@@ -145,6 +150,7 @@ export class MeshNode implements ModuleContext {
     const primaryEntry = probe.get(probe.primaryIndex);
     const slot = frequencySlotForPreset(raw.region, raw.modemPreset, raw.channelNum, primaryEntry !== undefined ? primaryEntry.name : "");
     this.config = normalizeConfig(raw, slot !== null && usesDefaultFrequencySlot(slot.slot, slot.numSlots, raw.modemPreset));
+    this.hasDefaultChannel = hasDefaultChannel(this.config, slot !== null && usesDefaultFrequencySlot(slot.slot, slot.numSlots, this.config.modemPreset));
     this.clock = new NodeClock(o.startMs, o.epochMs);
     this.channels = new Channels(this.config);
     this.nodes = new NodeDb(this.config.nodeNum, o.maxNodes > 0 ? o.maxNodes : MAX_NUM_NODES);
@@ -186,7 +192,8 @@ export class MeshNode implements ModuleContext {
 
     const mc = o.mqtt;
     this.mqttConfig = mc;
-    if (mc !== undefined && mc.enabled) {
+    // MQTT::runOnce (MQTT.cpp 613-614): nothing without a channel with uplink or downlink or map reports.
+    if (mc !== undefined && mc.enabled && (mc.mapReportingEnabled || anyMqttEnabled(this.config))) {
       const actions = this.actions;
       let link: MqttLink;
       if (o.mqttLink !== undefined) link = o.mqttLink;
@@ -216,7 +223,8 @@ export class MeshNode implements ModuleContext {
         node: this.config,
         channels: this.channels,
         nodes: this.nodes,
-        cipher: o.cipher,
+        decode: (p) => perhapsDecode(router.core.crypt, p) === DecodeState.Success,
+        hasDefaultChannel: this.hasDefaultChannel,
         link,
         hooks: {
           inject: (p, now) => router.perhapsHandleReceived(p, now),
@@ -363,10 +371,9 @@ export class MeshNode implements ModuleContext {
 
   /** A message the phone received from the broker for us (proxy mode): data, or text as UTF-8. */
   private onClientProxy(topic: string, data: Uint8Array | undefined, text: string | undefined, now: number): void {
-    if (this.mqtt === undefined || !this.mqtt.proxyMode) return;
-    const payload = data !== undefined ? data : text !== undefined ? utf8Encode(text) : undefined;
-    if (payload === undefined) return;
-    this.mqtt.onMessage(topic, payload, now);
+    // PhoneAPI.cpp 207-213: no MQTT module (MQTT off, or no MQTT channel and no map reports) takes none.
+    if (this.mqtt === undefined) this.clientProxyIgnored++;
+    else this.mqtt.onProxyMessage(topic, data, text, now);
   }
 
   /** MQTT.cpp 93-100: our own packet came back through the broker; a local ACK marked MQTT. */
@@ -477,6 +484,10 @@ export class MeshNode implements ModuleContext {
       this.txHistoryKeys.push(key);
       this.txHistoryTimes.push(now);
     }
+  }
+
+  refreshLocalMeshNode(now: number): void {
+    this.nodes.self.lastHeard = this.clock.validTime(now);
   }
 
   localStats(): LocalStatsCounters {

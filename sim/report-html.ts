@@ -387,6 +387,7 @@ export function reportHtml(r: Report): string {
       [
         stat("messages created", String(s.messages)),
         stat("refused by the sender's router", String(s.refused)),
+        stat("cancelled by the firmware before the air", String(s.notSent)),
         stat("deliveries (first copies)", String(s.deliveries)),
         stat("reachability", pct(100 * s.reachability)),
         stat("usefulness (unique deliveries / frames decoded)", pct(100 * s.usefulness)),
@@ -471,7 +472,7 @@ export function reportHtml(r: Report): string {
     table(
       "messages-table",
       ["created", "from", "id", "port", "to", "delivered to", "reach", "first", "last", "via MQTT"],
-      ml.map((m) => [f1(m.createdS) + " s", e(m.originName), String(m.id), e(m.port), e(m.to), String(m.deliveredTo), pct(m.reachPercent), ms(m.firstLatencyMs), ms(m.lastLatencyMs), String(m.crossedMqtt)]),
+      ml.map((m) => [f1(m.createdS) + " s", e(m.originName), String(m.id), e(m.port), e(m.to), m.onAir || m.refused ? String(m.deliveredTo) : "not sent", pct(m.reachPercent), ms(m.firstLatencyMs), ms(m.lastLatencyMs), String(m.crossedMqtt)]),
       [true, false, true, false, false, true, true, true, true, true],
     ),
   );

@@ -6,7 +6,7 @@
 import { nodeIdOf } from "../firmware/gateway/node-id.js";
 import { PortNum } from "../firmware/wire/enums.js";
 import { BROADCAST } from "../firmware/mesh/packet.js";
-import type { Simulator } from "./simulator.js";
+import type { MessageSummary, Simulator } from "./simulator.js";
 import type { PlacedNode, RunObserver, ScheduledMessage, SimulationHandles } from "./scenario-build.js";
 import { messageKey, nameOf } from "./scenario-schema.js";
 import type { Scenario } from "./scenario-schema.js";
@@ -90,6 +90,8 @@ export interface ReportSummary {
   /** Messages created (refused ones included). */
   messages: number;
   refused: number;
+  /** Accepted messages the firmware cancelled before they reached the air (MessageSummary.onAir). */
+  notSent: number;
   /** First deliveries summed over messages. */
   deliveries: number;
   /** deliveries / (messages · (nodes − 1)) (Meshtasticator's reachability). */
@@ -164,6 +166,8 @@ export interface ReportMessage {
   to: string;
   createdS: number;
   refused: boolean;
+  /** The origin transmitted it (false: refused, or cancelled before the air). */
+  onAir: boolean;
   deliveredTo: number;
   reachPercent: number;
   firstLatencyMs: number | null;
@@ -390,7 +394,13 @@ export function buildReport(sim: Simulator, scenario: Scenario, run: ReportRunIn
       if (!Number.isNaN(d.latencyMs) && d.latencyMs < a.crossedFirst) a.crossedFirst = d.latencyMs;
     }
   }
+  // Port and destination as the origin's router took the message; for an untracked key, what the
+  // radio observer decoded from its first frame, else what a receiver's app saw.
+  const recordOf = new Map<number, MessageSummary>();
+  for (const m of msgs) if (!m.refused) recordOf.set(messageKey(m.from, m.id), m);
   const portOf = (key: number): number => {
+    const r = recordOf.get(key);
+    if (r !== undefined) return r.portnum;
     const o = obs !== undefined ? obs.messages.get(key) : undefined;
     if (o !== undefined && o.portnum >= 0) return o.portnum;
     const a = agg.get(key);
@@ -398,6 +408,8 @@ export function buildReport(sim: Simulator, scenario: Scenario, run: ReportRunIn
     return o !== undefined ? o.portnum : -1;
   };
   const toOf = (key: number): number => {
+    const r = recordOf.get(key);
+    if (r !== undefined) return r.to;
     const o = obs !== undefined ? obs.messages.get(key) : undefined;
     return o !== undefined ? o.to : BROADCAST;
   };
@@ -416,6 +428,7 @@ export function buildReport(sim: Simulator, scenario: Scenario, run: ReportRunIn
   const ports = new Map<number, ReportPortRow>();
   const listed: ReportMessage[] = [];
   let refused = 0;
+  let notSent = 0;
   let bcCount = 0;
   let bcReach = 0;
   let directSent = 0;
@@ -426,6 +439,7 @@ export function buildReport(sim: Simulator, scenario: Scenario, run: ReportRunIn
   const textOf = scheduledRows.texts;
   for (const m of msgs) {
     if (m.refused) refused++;
+    else if (!m.onAir) notSent++;
     const key = messageKey(m.from, m.id);
     const port = m.refused ? -2 : portOf(key);
     const to = m.refused ? BROADCAST : toOf(key);
@@ -458,6 +472,7 @@ export function buildReport(sim: Simulator, scenario: Scenario, run: ReportRunIn
         to: nameOfNum(to),
         createdS: m.createdMs / 1000,
         refused: m.refused,
+        onAir: m.onAir,
         deliveredTo: m.deliveredTo,
         reachPercent: 100 * reach,
         firstLatencyMs: a !== undefined && a.first !== Infinity ? a.first : null,
@@ -600,6 +615,7 @@ export function buildReport(sim: Simulator, scenario: Scenario, run: ReportRunIn
       islands,
       messages: metrics.messages,
       refused,
+      notSent,
       deliveries: metrics.deliveries,
       reachability: metrics.reachability,
       broadcastReach: bcCount > 0 ? bcReach / bcCount : null,
@@ -785,7 +801,7 @@ export function reportText(r: Report): string {
   const s = r.summary;
   const lines = [
     r.scenario.name + ": " + s.nodes + " nodes" + (s.gateways > 0 ? " (" + s.gateways + " gateways)" : "") + ", " + s.islands + " LoRa island" + (s.islands === 1 ? "" : "s") + ", " + r.scenario.preset + " " + r.scenario.region + ", seed " + r.run.seed + ", " + r.run.simulatedS + " s simulated",
-    "messages " + s.messages + " (refused " + s.refused + "), deliveries " + s.deliveries + ", reachability " + pct(100 * s.reachability) + (s.broadcastReach !== null ? ", broadcast reach " + pct(100 * s.broadcastReach) : "") + (s.directSent > 0 ? ", DMs delivered " + s.directDelivered + "/" + s.directSent : ""),
+    "messages " + s.messages + " (refused " + s.refused + ", cancelled before the air " + s.notSent + "), deliveries " + s.deliveries + ", reachability " + pct(100 * s.reachability) + (s.broadcastReach !== null ? ", broadcast reach " + pct(100 * s.broadcastReach) : "") + (s.directSent > 0 ? ", DMs delivered " + s.directDelivered + "/" + s.directSent : ""),
     "latency p50 " + ms(r.latencyMs.p50) + ", p95 " + ms(r.latencyMs.p95) + ", max " + ms(r.latencyMs.max),
     "frames sent " + s.framesSent + " (relays " + s.framesRelayed + "), received " + s.framesReceived + ", collisions " + s.collisions + ", duplicates " + s.duplicates + ", tx air util " + pct(s.txAirUtilPercent) + ", channel util " + pct(s.channelUtilPercent) + " (max " + pct(s.channelUtilMaxPercent) + ")",
   ];

@@ -29,7 +29,9 @@ import type { SeededRng } from "../firmware/mesh/rng.js";
 import { MeshNode } from "../firmware/node.js";
 import type { NodeAction, NodeEvent, SendRequest } from "../firmware/node-events.js";
 import { sendRequest } from "../firmware/node-events.js";
+import { readU32le } from "../firmware/bytes/le32.js";
 import { PortNum } from "../firmware/wire/enums.js";
+import { LORA_HEADER_LEN } from "../firmware/wire/lora-header.js";
 import { DeadlineHeap, EventQueue, SimEvent } from "./event-queue.js";
 import type { IpHost, IpNetwork, IpNetworkMetrics } from "./ip-network.js";
 import { Medium, defaultMediumOptions } from "./medium.js";
@@ -143,6 +145,15 @@ export interface MessageSummary {
   deliveredTo: number;
   /** The origin's router refused it: it never went on air (counted as reaching nobody). */
   refused: boolean;
+  /** Port number and destination the origin gave it (-1 / broadcast for a refused one). */
+  portnum: number;
+  to: number;
+  /**
+   * The origin transmitted it at least once. False for an accepted message the firmware cancelled
+   * before it reached the air (a NodeInfo replaced by a newer one, a position superseded, the TX
+   * queue full): counted as reaching nobody, like a refused one.
+   */
+  onAir: boolean;
 }
 
 export interface NodeMetrics {
@@ -204,16 +215,21 @@ class MessageRecord {
   readonly id: number;
   readonly origin: number;
   readonly createdMs: number;
+  readonly portnum: number;
+  readonly to: number;
   deliveredTo = 0;
   refused = false;
+  onAir = false;
   /** Bit per node index: the node's app has it. */
   seen: Uint8Array;
 
-  constructor(from: number, id: number, origin: number, createdMs: number, nodes: number) {
+  constructor(from: number, id: number, origin: number, createdMs: number, nodes: number, portnum: number, to: number) {
     this.from = from;
     this.id = id;
     this.origin = origin;
     this.createdMs = createdMs;
+    this.portnum = portnum;
+    this.to = to;
     this.seen = new Uint8Array((nodes + 7) >> 3);
   }
 
@@ -370,7 +386,7 @@ export class Simulator implements MediumSink {
       mqttJson: MQTT_JSON,
       // Every own packet is a tracked message from the moment it exists, whether the radio or a
       // gateway's uplink carries it first.
-      observer: { originated: (id) => this.registerMessage(i, st.num, id) },
+      observer: { originated: (id, portnum, to) => this.registerMessage(i, st.num, id, portnum, to) },
     });
     this.nodes.push(node);
     // A gateway's MQTT client opens its socket from the constructor, "at" its boot time.
@@ -633,7 +649,7 @@ export class Simulator implements MediumSink {
     const out: MessageSummary[] = [];
     for (let k = 0; k < this.messageList.length; k++) {
       const m = this.messageList[k];
-      out.push({ from: m.from, id: m.id, origin: m.origin, createdMs: m.createdMs, deliveredTo: m.deliveredTo, refused: m.refused });
+      out.push({ from: m.from, id: m.id, origin: m.origin, createdMs: m.createdMs, deliveredTo: m.deliveredTo, refused: m.refused, portnum: m.portnum, to: m.to, onAir: m.onAir });
     }
     return out;
   }
@@ -764,6 +780,7 @@ export class Simulator implements MediumSink {
       const a = acts[k];
       if (a.type === "radio-tx") {
         const toa = this.medium.transmit(i, a.frame, this.nowMs);
+        this.noteOwnTransmission(i, a.frame);
         if (this.options.onTransmit !== undefined) this.options.onTransmit(i, a.frame, this.nowMs, toa);
       } else if (a.type === "deliver") this.noteDelivery(i, a.packet);
       else if (a.type === "log") {
@@ -779,17 +796,26 @@ export class Simulator implements MediumSink {
     }
   }
 
-  private registerMessage(origin: number, from: number, id: number): void {
+  private registerMessage(origin: number, from: number, id: number, portnum: number, to: number): void {
     const key = from * TWO_POW_32 + id;
     if (this.messageIndex.has(key)) return;
     if (this.messageList.length >= this.maxMessages) {
       this.messagesDropped++;
       return;
     }
-    const m = new MessageRecord(from, id, origin, this.nowMs, this.nodes.length);
+    const m = new MessageRecord(from, id, origin, this.nowMs, this.nodes.length, portnum, to);
     this.messageIndex.set(key, m);
     this.messageList.push(m);
     this.state[origin].originated++;
+  }
+
+  /** Marks the message a node's own frame carries (from = the node) as on air. */
+  private noteOwnTransmission(i: number, frame: Uint8Array): void {
+    if (frame.length < LORA_HEADER_LEN) return;
+    const from = readU32le(frame, 4);
+    if (from !== this.state[i].num) return;
+    const m = this.messageIndex.get(from * TWO_POW_32 + readU32le(frame, 8));
+    if (m !== undefined) m.onAir = true;
   }
 
   private registerRefused(origin: number): void {
@@ -798,7 +824,7 @@ export class Simulator implements MediumSink {
       this.messagesDropped++;
       return;
     }
-    const m = new MessageRecord(this.state[origin].num, 0, origin, this.nowMs, 0);
+    const m = new MessageRecord(this.state[origin].num, 0, origin, this.nowMs, 0, -1, BROADCAST);
     m.refused = true;
     this.messageList.push(m);
   }

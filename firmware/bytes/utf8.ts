@@ -51,6 +51,20 @@ export function utf8Write(s: string, out: Uint8Array, pos: number): number {
   return pos;
 }
 
+/** The longest prefix of `s` (whole characters) whose UTF-8 fits `maxBytes` (a char[] field of the firmware). */
+export function utf8Prefix(s: string, maxBytes: number): string {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length;
+    const n = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+    if (bytes + n > maxBytes) return s.substring(0, i);
+    bytes += n;
+    if (pair) i++;
+  }
+  return s;
+}
+
 export function utf8Encode(s: string): Uint8Array {
   const out = new Uint8Array(utf8Length(s));
   utf8Write(s, out, 0);

@@ -21,6 +21,14 @@ export const DownlinkDrop = {
    * mode carries at most 435 bytes (spec 5.9). Our own MQTT client or a phone could deliver more.
    */
   TooLarge: "too-large",
+  /** FIRMWARE: a client proxy message while proxy_to_client_enabled is off (PhoneAPI.cpp 207-213). */
+  ProxyDisabled: "proxy-disabled",
+  /**
+   * FIRMWARE in effect: a client proxy message with the `text` variant. Firmware 2.7 reads the
+   * union as `data` (MQTT.cpp 379-382), its length from the text's first two characters, so
+   * nothing usable arrives; MqttGatewayConfig.jsonDownlinkExtended reads it as UTF-8 (develop).
+   */
+  ProxyText: "proxy-text",
   /** FIRMWARE: not a ServiceEnvelope (pb_decode fails). */
   BadEnvelope: "bad-envelope",
   /** FIRMWARE: ServiceEnvelope without `packet` (ServiceEnvelope.cpp requires all three fields). */
@@ -43,7 +51,7 @@ export const DownlinkDrop = {
   // ---- origin ----
   /** FIRMWARE: `gateway_id` is our own id and the packet is not ours: our uplink of someone else's packet came back. */
   OwnGatewayEcho: "own-gateway-echo",
-  /** FIRMWARE: `packet.from` is our node number but another gateway uplinked it. */
+  /** FIRMWARE: `packet.from` is our node number or 0 (isFromUs) but another gateway uplinked it. */
   FromUs: "from-us",
 
   // ---- hops ----
@@ -84,7 +92,11 @@ export const DownlinkDrop = {
   DecodedAdmin: "decoded-admin",
   /** FIRMWARE: an encrypted "PKI" packet neither to us nor between two nodes we know with user info. */
   PkiNotForUs: "pki-not-for-us",
-  /** FIRMWARE: no local channel with the packet's hash decrypts it (wrong key, or a channel we lack). */
+  /**
+   * FIRMWARE: perhapsDecode fails (MQTT.cpp 149-151): no local channel with the packet's hash decrypts
+   * it, a channel-encrypted text DM to us (legacy DM), or, in KNOWN_ONLY mode, a sender without user
+   * info (decoded packets included).
+   */
   NoLocalChannel: "no-local-channel",
   /** FIRMWARE: the packet has neither `decoded` nor `encrypted`. */
   NoPayload: "no-payload",

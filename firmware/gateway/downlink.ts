@@ -6,9 +6,7 @@
 // limit, before the payload rules because decryption is the costly step a flood would exploit,
 // then the public-port allow list, which needs the decrypted portnum. Zero-hop edits the packet
 // last.
-import { decryptWithChannels } from "../crypto/channel-decrypt.js";
-import type { ChannelCipher } from "../crypto/channel-cipher.js";
-import { ChannelRole, PortNum, TransportMechanism } from "../wire/enums.js";
+import { PortNum, TransportMechanism } from "../wire/enums.js";
 import { ServiceEnvelopeCodec } from "../wire/messages.js";
 import type { Channels } from "../mesh/channels.js";
 import type { NodeDb } from "../mesh/node-db.js";
@@ -25,7 +23,11 @@ export { DownlinkDrop } from "./downlink-drops.js";
 export interface DownlinkContext {
   channels: Channels;
   nodes: NodeDb;
-  cipher: ChannelCipher;
+  /**
+   * Router.cpp perhapsDecode on the packet (KNOWN_ONLY, PKI first, the channels, legacy DMs): true
+   * when it decoded, the packet then holding its Data and local channel index (MQTT.cpp 149-151).
+   */
+  decode(p: MeshPacketState): boolean;
   ourNum: number;
   encryptionEnabled: boolean;
   /** The topic the envelope came on; undefined: not known (the topic rule is skipped). */
@@ -45,11 +47,9 @@ function drop(reason: DownlinkDrop): DownlinkResult {
   return { kind: "drop", reason };
 }
 
+/** MQTT.cpp 77-85: any channel slot with downlink_enabled (the role is not looked at). */
 function anyDownlink(channels: Channels): boolean {
-  for (let i = 0; i < channels.entries.length; i++) {
-    const e = channels.entries[i];
-    if (e.downlinkEnabled && e.role !== ChannelRole.DISABLED) return true;
-  }
+  for (let i = 0; i < channels.entries.length; i++) if (channels.entries[i].downlinkEnabled) return true;
   return false;
 }
 
@@ -88,12 +88,14 @@ export function downlinkDecision(bytes: Uint8Array, ctx: DownlinkContext): Downl
     if (!anyDownlink(ctx.channels)) return drop(DownlinkDrop.PkiWithoutDownlink);
   } else if (channelId !== ch.name || !ch.downlinkEnabled) return drop(DownlinkDrop.ChannelNotDownlink);
   const from = m.from || 0;
+  // isFromUs (NodeDB.cpp 475-478): from 0 counts as us.
+  const fromUs = from === 0 || from === ctx.ourNum;
   if (gatewayId === nodeIdOf(ctx.ourNum)) {
     // Our own uplink came back: for our own packet that proves delivery to the broker.
-    if (from === ctx.ourNum) return { kind: "local-ack", id: m.id || 0, channel: ch.index };
+    if (fromUs) return { kind: "local-ack", id: m.id || 0, channel: ch.index };
     return drop(DownlinkDrop.OwnGatewayEcho);
   }
-  if (from === ctx.ourNum) return drop(DownlinkDrop.FromUs);
+  if (fromUs) return drop(DownlinkDrop.FromUs);
   const hopLimit = m.hopLimit || 0;
   const hopStart = m.hopStart || 0;
   if (hopLimit > HOP_MAX || hopStart > HOP_MAX) return drop(DownlinkDrop.HopLimits);
@@ -120,6 +122,8 @@ export function downlinkDecision(bytes: Uint8Array, ctx: DownlinkContext): Downl
     if (portnum === PortNum.ADMIN_APP) return drop(DownlinkDrop.DecodedAdmin);
     p.decoded = m.decoded;
     p.channel = ch.index;
+    // A decoded packet still goes through perhapsDecode: KNOWN_ONLY refuses unknown senders.
+    if (!ctx.decode(p)) return drop(DownlinkDrop.NoLocalChannel);
     return finish(p, portnum, ch.key, policy);
   }
   if (m.encrypted === undefined) return drop(DownlinkDrop.NoPayload);
@@ -132,8 +136,7 @@ export function downlinkDecision(bytes: Uint8Array, ctx: DownlinkContext): Downl
     }
     return drop(DownlinkDrop.PkiNotForUs);
   }
-  const d = decryptWithChannels(ctx.cipher, ctx.channels.keys, p.channel, p.id, p.from, p.encrypted);
-  if (d === undefined) return drop(DownlinkDrop.NoLocalChannel);
-  const used = ctx.channels.get(d.index);
-  return finish(p, d.data.portnum || 0, used === undefined ? null : used.key, policy);
+  if (!ctx.decode(p)) return drop(DownlinkDrop.NoLocalChannel);
+  const used = p.pkiEncrypted ? undefined : ctx.channels.get(p.channel);
+  return finish(p, p.decoded !== undefined ? p.decoded.portnum || 0 : 0, used === undefined ? null : used.key, policy);
 }

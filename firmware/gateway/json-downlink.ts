@@ -13,11 +13,14 @@
 // bounded: a maximum nesting depth, and callers bound the input length. Strings are kept as
 // "byte strings" (one char per byte, 0..255) because the firmware's strings are bytes.
 //
-// One deliberate difference, for the downlink only: the firmware keeps just the low 8 bits of a
-// `\uXXXX` escape (it stores the code in a `char`), so "caf\u00e9" (what Python's json.dumps
-// writes by default) would go on the air as the invalid byte 0xE9. The downlink decodes escapes
-// to UTF-8 instead (surrogate pairs joined, lone surrogates as U+FFFD); the uplink's text check
-// keeps the firmware's rule so its output matches the device.
+// Two meshport extensions, off by default (MqttGatewayConfig.jsonDownlinkExtended), because they
+// change what goes on the air. Firmware 2.7 keeps just the low 8 bits of a `\uXXXX` escape (it
+// stores the code in a `char`), so "caf\u00e9" (what Python's json.dumps writes by default) goes
+// on the air as the invalid byte 0xE9; extended, escapes decode to UTF-8 (surrogate pairs joined,
+// lone surrogates as U+FFFD). And firmware 2.7 assigns a sendposition's latitude_i, longitude_i
+// and altitude without their has_ flags (MQTT.cpp 214-222, mesh.pb.h 673-679), so nanopb writes
+// only `time`; extended, the coordinates given are sent. The uplink's text check always keeps the
+// firmware's rule so its output matches the device.
 import { utf8Encode } from "../bytes/utf8.js";
 import type { Channels } from "../mesh/channels.js";
 import { PortNum } from "../wire/enums.js";
@@ -457,19 +460,18 @@ function intMember(o: JsonObject, key: string, lo: number, hi: number): number |
   return t === undefined ? null : t;
 }
 
-function positionPayload(p: JsonObject): Uint8Array | undefined {
+function positionPayload(p: JsonObject, extended: boolean): Uint8Array | undefined {
   const pos: Position = {};
   const lat = intMember(p, "latitude_i", -2147483648, 2147483647);
   const lon = intMember(p, "longitude_i", -2147483648, 2147483647);
   const alt = intMember(p, "altitude", -2147483648, 2147483647);
   const time = intMember(p, "time", 0, 0xffffffff);
   if (lat === null || lon === null || alt === null || time === null) return undefined;
-  // The firmware assigns latitude_i/longitude_i/altitude without setting their has_ flags, so
-  // nanopb leaves them out and only `time` reaches the air (onReceiveJson, 2.7). meshport marks
-  // the fields it was given as present: a position without coordinates helps nobody.
-  if (lat !== undefined) pos.latitudeI = lat;
-  if (lon !== undefined) pos.longitudeI = lon;
-  if (alt !== undefined) pos.altitude = alt;
+  if (extended) {
+    if (lat !== undefined) pos.latitudeI = lat;
+    if (lon !== undefined) pos.longitudeI = lon;
+    if (alt !== undefined) pos.altitude = alt;
+  }
   if (time !== undefined) pos.time = time;
   return PositionCodec.encode(pos);
 }
@@ -481,13 +483,14 @@ function positionPayload(p: JsonObject): Uint8Array | undefined {
  *
  * Beyond the firmware, which silently falls back to channel 0 or has undefined behaviour there, a
  * numeric `channel` that is not one of our channel indexes, a numeric `to`, `hopLimit` or
- * position field outside its C type, are refused with a code.
+ * position field outside its C type, are refused with a code. `extended`: meshport's UTF-8 escapes
+ * and full sendposition (see the header); false is firmware 2.7.
  */
-export function parseJsonDownlink(payload: Uint8Array, ourNum: number, channelCount: number): JsonDownlinkResult {
+export function parseJsonDownlink(payload: Uint8Array, ourNum: number, channelCount: number, extended: boolean): JsonDownlinkResult {
   if (payload.length === 0) return refuse(JsonDownlinkErrorCode.Empty, "empty payload");
   if (payload.length > JSON_DOWNLINK_MAX_BYTES)
     return refuse(JsonDownlinkErrorCode.TooLong, "payload is " + payload.length + " bytes, limit " + JSON_DOWNLINK_MAX_BYTES);
-  const parsed = parseFirmwareJson(byteStringOf(payload, 0, payload.length), JSON_DOWNLINK_MAX_DEPTH, true);
+  const parsed = parseFirmwareJson(byteStringOf(payload, 0, payload.length), JSON_DOWNLINK_MAX_DEPTH, extended);
   if (!parsed.ok) return refuse(parsed.code === JsonParseErrorCode.TooDeep ? JsonDownlinkErrorCode.TooDeep : JsonDownlinkErrorCode.BadJson, parsed.message);
   const env = parsed.value;
   if (env.kind !== "object") return refuse(JsonDownlinkErrorCode.NotObject, "envelope is not an object (" + env.kind + ")");
@@ -515,7 +518,7 @@ export function parseJsonDownlink(payload: Uint8Array, ourNum: number, channelCo
     data = bytesOfByteString(body.bytes);
   } else if (type.bytes === "sendposition" && body.kind === "object") {
     portnum = PortNum.POSITION_APP;
-    const pos = positionPayload(body);
+    const pos = positionPayload(body, extended);
     if (pos === undefined) return refuse(JsonDownlinkErrorCode.BadPosition, "a position field is outside its protobuf type");
     data = pos;
   } else return refuse(JsonDownlinkErrorCode.UnsupportedType, "type '" + type.bytes + "' with a " + body.kind + " payload is not handled");

@@ -18,6 +18,7 @@ import { ByteReader } from "../bytes/byte-reader.js";
 import { utf8Decode } from "../bytes/utf8.js";
 import { WireErrorCode, catchWireError } from "../bytes/wire-error.js";
 import type { NodeDb } from "../mesh/node-db.js";
+import type { Data } from "../wire/messages.js";
 import type { MeshPacketState } from "../mesh/packet.js";
 import { hopsAway } from "../mesh/node-db.js";
 import { PortNum } from "../wire/enums.js";
@@ -482,17 +483,17 @@ function decodeHardwareMessage(b: Uint8Array): HardwareMessage | undefined {
 }
 
 /**
- * The firmware's JSON for a decoded packet, as the bytes it publishes, or undefined when the
- * packet is not decoded. `gatewayNum` is our node number ("sender"); `nodes` resolves traceroute
- * hops to long names and, like the firmware's NodeDB, should hold our own node too.
+ * The firmware's JSON for a packet, as the bytes it publishes (MeshPacketSerializer::JsonSerialize):
+ * for a packet that is not decoded (an encrypted PKI DM between others, an entry drained from the
+ * offline queue with encryption on) only the header, with "type":"". `gatewayNum` is our node number
+ * ("sender"); `nodes` resolves traceroute hops to long names and holds our own node too.
  */
 export function serializeJsonUplinkBytes(p: MeshPacketState, gatewayNum: number, nodes: NodeDb | undefined): Uint8Array | undefined {
-  const d = p.decoded;
-  if (d === undefined) return undefined;
+  const d: Data = p.decoded !== undefined ? p.decoded : {};
   const bytes = d.payload || new Uint8Array(0);
   let type = "";
   let payload: JsonValue | undefined;
-  const port = d.portnum || 0;
+  const port = p.decoded !== undefined ? d.portnum || 0 : -1;
   if (port === PortNum.TEXT_MESSAGE_APP) {
     type = "text";
     payload = textPayload(bytes);
@@ -565,7 +566,7 @@ export function serializeJsonUplinkBytes(p: MeshPacketState, gatewayNum: number,
   const snr = toFloat32(p.rxSnr);
   if (snr !== 0) put(top, "snr", num(snr));
   // getHopsAway (NodeDB.h): known when hop_start >= hop_limit and hop_start != 0 or a bitfield is present.
-  const hops = hopsAway(p.hopStart, p.hopLimit, d.bitfield !== undefined);
+  const hops = hopsAway(p.hopStart, p.hopLimit, p.decoded !== undefined && d.bitfield !== undefined);
   if (hops >= 0) {
     put(top, "hops_away", u32(hops));
     put(top, "hop_start", u32(p.hopStart));

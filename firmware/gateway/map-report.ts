@@ -1,5 +1,6 @@
 // MQTT::perhapsReportToMap (spec 5.10): a MapReport on ROOT/2/map/ at most hourly, first as soon
 // as possible, with the position coarsened to 12-15 bits.
+import { utf8Prefix } from "../bytes/utf8.js";
 import { PortNum } from "../wire/enums.js";
 import { MapReportCodec } from "../wire/messages.js";
 import type { MapReport } from "../wire/messages.js";
@@ -47,7 +48,8 @@ export function buildMapReport(
   if (lat === 0 && lon === 0) return undefined;
   const bits = mapPrecision(settings);
   const report: MapReport = {
-    longName: node.longName.length > 24 ? node.longName.substring(0, 24) : node.longName,
+    // MapReport.long_name is a char[40] in 2.7.26 (mqtt.pb.h 30): the owner's name whole, 39 bytes at most.
+    longName: utf8Prefix(node.longName, 39),
     shortName: node.shortName,
     role: node.role,
     hwModel: node.hwModel,

@@ -54,12 +54,18 @@ export interface MqttGatewayConfig {
    */
   publicPortAllowList: number[];
   /**
-   * Refuse downlinks firmware 2.7 accepts but no honest producer sends (meshport policy, on by
-   * default): hop_start < hop_limit, and an envelope whose channel_id / gateway_id differ from its
-   * topic. Off: firmware 2.7's behaviour, for old (pre-2.3, hop_start 0) senders or bridges that
-   * rewrite topics.
+   * Refuse downlinks firmware 2.7 accepts but no honest producer sends (meshport policy, off by
+   * default because it changes what reaches the air): hop_start < hop_limit (what develop drops in
+   * its router for every source, MESHTASTIC_PREHOP_DROP; here for MQTT downlinks only), and an
+   * envelope whose channel_id / gateway_id differ from its topic. Off: firmware 2.7, which relays
+   * old (pre-2.3, hop_start 0) senders and does not read a protobuf downlink's topic.
    */
   strictDownlink: boolean;
+  /**
+   * JSON downlink extensions (meshport, off by default): `\u` escapes become UTF-8 and a
+   * sendposition carries its coordinates. Off: firmware 2.7 (low byte of `\u`, only `time` on air).
+   */
+  jsonDownlinkExtended: boolean;
 }
 
 export const DEFAULT_MQTT_HOST = "mqtt.meshtastic.org";
@@ -70,13 +76,17 @@ export const DEFAULT_OFFLINE_QUEUE_SIZE = 16;
 export const DEFAULT_MAP_INTERVAL_SECS = 3600;
 export const DEFAULT_MAP_PRECISION = 14;
 
-/** Factory defaults (Default.h, installDefaultModuleConfig): disabled, encryption on, root "msh". */
+/**
+ * Factory defaults (NodeDB.cpp installDefaultModuleConfig 901-913): disabled, the default server
+ * with its public credentials (so an owner who only changes the address still sends meshdev /
+ * large4cats, as the firmware does), encryption on, root "msh".
+ */
 export function defaultMqttConfig(): MqttGatewayConfig {
   return {
     enabled: false,
-    address: "",
-    username: "",
-    password: "",
+    address: DEFAULT_MQTT_HOST,
+    username: DEFAULT_MQTT_USERNAME,
+    password: DEFAULT_MQTT_PASSWORD,
     encryptionEnabled: true,
     jsonEnabled: false,
     tlsEnabled: false,
@@ -93,7 +103,8 @@ export function defaultMqttConfig(): MqttGatewayConfig {
     zeroHopDownlink: false,
     downlinkRateLimit: { packets: 0, windowMs: 60000, maxNodes: DOWNLINK_RATE_DEFAULT_MAX_NODES },
     publicPortAllowList: [],
-    strictDownlink: true,
+    strictDownlink: false,
+    jsonDownlinkExtended: false,
   };
 }
 

@@ -1,17 +1,15 @@
 // The MQTT module (src/mqtt/MQTT.cpp) as a sans-IO object: uplink and downlink rules, the offline
 // queue, subscriptions, map reports and optional 2.7 JSON. It talks to the broker through an
 // MqttLink: the MQTT client in direct mode, or the phone in client-proxy mode.
-import type { ChannelCipher } from "../crypto/channel-cipher.js";
-import { PortNum } from "../wire/enums.js";
-import { DataCodec } from "../wire/messages.js";
-import { ChannelRole } from "../wire/enums.js";
+import { utf8Encode } from "../bytes/utf8.js";
+import { ServiceEnvelopeCodec } from "../wire/messages.js";
 import { nodeIdOf } from "./node-id.js";
 import type { Channels } from "../mesh/channels.js";
 import type { NodeConfig } from "../mesh/node-config.js";
 import type { NodeClock } from "../mesh/node-clock.js";
 import type { NodeDb } from "../mesh/node-db.js";
-import { copyPacket } from "../mesh/packet.js";
 import type { MeshPacketState } from "../mesh/packet.js";
+import { fromWirePacket } from "../mesh/packet-wire.js";
 import { downlinkDecision } from "./downlink.js";
 import { DownlinkDrop, jsonDropReason } from "./downlink-drops.js";
 import { downlinkPolicyOf } from "./downlink-policy.js";
@@ -32,6 +30,8 @@ export interface MqttLink {
   isConnected(): boolean;
   /** Publishes (QoS 0, not retained); false when it could not be sent. */
   publish(topic: string, payload: Uint8Array, now: number): boolean;
+  /** Publishes JSON text; a link without it publishes the bytes with publish (the proxy sends `text`). */
+  publishJson?(topic: string, json: Uint8Array, now: number): boolean;
   /** The filters to (re)subscribe with QoS 1 after every connect. */
   setSubscriptions(filters: string[]): void;
 }
@@ -55,7 +55,7 @@ export type JsonSerializer = (p: MeshPacketState, gatewayNum: number, nodes: Nod
  */
 export interface MqttJson {
   serialize: JsonSerializer;
-  parseDownlink(payload: Uint8Array, ourNum: number, channelCount: number): JsonDownlinkResult;
+  parseDownlink(payload: Uint8Array, ourNum: number, channelCount: number, extended: boolean): JsonDownlinkResult;
 }
 
 export interface MqttModuleOptions {
@@ -65,7 +65,10 @@ export interface MqttModuleOptions {
   node: NodeConfig;
   channels: Channels;
   nodes: NodeDb;
-  cipher: ChannelCipher;
+  /** Router.cpp perhapsDecode for a downlinked packet (see DownlinkContext.decode). */
+  decode(p: MeshPacketState): boolean;
+  /** Channels::hasDefaultChannel (for map reports): a default channel on the default frequency slot. */
+  hasDefaultChannel: boolean;
   link: MqttLink;
   hooks: MqttRouterHooks;
   json: MqttJson | undefined;
@@ -79,13 +82,23 @@ export interface MqttModuleStats {
   localAcks: number;
   mapReports: number;
   jsonPublished: number;
+  /**
+   * Publishes the connected link refused (an invalid topic, a payload over the client's limit). The
+   * firmware ignores publish()'s result (MQTT.cpp 736, 824-826, 840), so the message is gone; we
+   * count it rather than queue it, so one bad topic cannot block the queue.
+   */
+  publishFailed: number;
   uplinkDrops: Record<string, number>;
   /** Refused downlinks by reason: the DownlinkDrop strings (downlink-drops.ts), each a documented rule. */
   downlinkDrops: Record<string, number>;
 }
 
-/** Retry interval for a map report while we have no position. */
-const NO_POSITION_RETRY_MS = 15000;
+/**
+ * How often a map report waiting for a position looks again. The firmware looks on every run of
+ * its MQTT loop (every 20-200 ms); a position changes only when the node gets one, so meshport
+ * looks every 5 s, the position module's own cadence, instead of waking that often.
+ */
+const MAP_REPORT_POSITION_RECHECK_MS = 5000;
 
 export class MqttModule {
   readonly stats: MqttModuleStats = {
@@ -96,6 +109,7 @@ export class MqttModule {
     localAcks: 0,
     mapReports: 0,
     jsonPublished: 0,
+    publishFailed: 0,
     uplinkDrops: {},
     downlinkDrops: {},
   };
@@ -138,9 +152,10 @@ export class MqttModule {
     const out: string[] = [];
     const entries = this.o.channels.entries;
     let any = false;
+    // MQTT::sendSubscriptions (584-599) looks at downlink_enabled only, not at the role.
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i];
-      if (!e.downlinkEnabled || e.role === ChannelRole.DISABLED) continue;
+      if (!e.downlinkEnabled) continue;
       any = true;
       out.push(downlinkFilter(this.root(), TopicKind.Encrypted, e.name));
       if (this.o.config.jsonEnabled) out.push(downlinkFilter(this.root(), TopicKind.Json, e.name));
@@ -153,13 +168,16 @@ export class MqttModule {
     table[reason] = (table[reason] || 0) + 1;
   }
 
-  private publishOrQueue(topic: string, payload: Uint8Array, now: number): boolean {
-    if (this.o.link.isConnected() && this.o.link.publish(topic, payload, now)) return true;
+  private publish(topic: string, payload: Uint8Array, now: number): void {
+    if (!this.o.link.publish(topic, payload, now)) this.stats.publishFailed++;
+  }
+
+  /** MQTT.cpp 843-856: while not connected, into the offline queue (oldest dropped when full). */
+  private enqueue(topic: string, payload: Uint8Array): void {
     const before = this.queue.droppedOldest;
     this.queue.push({ topic, payload });
     this.stats.queued++;
     this.stats.queueDropped += this.queue.droppedOldest - before;
-    return false;
   }
 
   /**
@@ -168,17 +186,7 @@ export class MqttModule {
    */
   onSend(enc: MeshPacketState, dec: MeshPacketState, chIndex: number, now: number): void {
     const c = this.o.config;
-    let e = enc;
-    const d = dec.decoded;
-    // Traceroutes are uplinked re-encrypted from the decoded packet, so they include this hop.
-    if (c.encryptionEnabled && d !== undefined && d.portnum === PortNum.TRACEROUTE_APP && dec.from !== this.o.node.nodeNum && !enc.pkiEncrypted) {
-      const ch = this.o.channels.get(chIndex);
-      if (ch !== undefined && ch.key !== null) {
-        e = copyPacket(enc);
-        e.encrypted = this.o.cipher.ctr(ch.key, enc.id, enc.from, DataCodec.encode(d));
-      }
-    }
-    const r = uplinkDecision(e, dec, chIndex, {
+    const r = uplinkDecision(enc, dec, chIndex, {
       channels: this.o.channels,
       ourNum: this.o.node.nodeNum,
       root: this.root(),
@@ -191,14 +199,36 @@ export class MqttModule {
       return;
     }
     this.stats.uplinked++;
-    const sent = this.publishOrQueue(r.topic, r.envelope, now);
-    if (sent && c.jsonEnabled && this.o.json !== undefined && d !== undefined) this.publishJson(dec, r.channelId, now);
+    if (!this.o.link.isConnected()) {
+      this.enqueue(r.topic, r.envelope);
+      return;
+    }
+    this.publish(r.topic, r.envelope, now);
+    // MQTT.cpp 830-840: JSON of the decoded packet, or of the header alone when it is not decoded.
+    if (c.jsonEnabled) this.publishJson(dec, r.channelId, now);
   }
 
-  private publishJson(dec: MeshPacketState, channelId: string, now: number): void {
-    const bytes = this.o.json === undefined ? undefined : this.o.json.serialize(dec, this.o.node.nodeNum, this.o.nodes);
+  private publishJson(p: MeshPacketState, channelId: string, now: number): void {
+    const bytes = this.o.json === undefined ? undefined : this.o.json.serialize(p, this.o.node.nodeNum, this.o.nodes);
     if (bytes === undefined) return;
-    if (this.o.link.publish(jsonTopic(this.root(), channelId, nodeIdOf(this.o.node.nodeNum)), bytes, now)) this.stats.jsonPublished++;
+    const topic = jsonTopic(this.root(), channelId, nodeIdOf(this.o.node.nodeNum));
+    const link = this.o.link;
+    if (link.publishJson !== undefined ? link.publishJson(topic, bytes, now) : link.publish(topic, bytes, now)) this.stats.jsonPublished++;
+    else this.stats.publishFailed++;
+  }
+
+  /**
+   * An MqttClientProxyMessage from the phone (PhoneAPI.cpp 201-214, MQTT::onClientProxyReceive):
+   * only in proxy mode. Firmware 2.7 reads the `data` variant's bytes even when the phone sent
+   * `text` (the union's first two characters become the length), so a `text` message carries
+   * nothing usable there; with jsonDownlinkExtended it is read as UTF-8, as develop does.
+   */
+  onProxyMessage(topic: string, data: Uint8Array | undefined, text: string | undefined, now: number): void {
+    if (!this.proxyMode) this.count(this.stats.downlinkDrops, DownlinkDrop.ProxyDisabled);
+    else if (data !== undefined) this.onMessage(topic, data, now);
+    else if (text === undefined) this.count(this.stats.downlinkDrops, DownlinkDrop.Empty);
+    else if (!this.o.config.jsonDownlinkExtended) this.count(this.stats.downlinkDrops, DownlinkDrop.ProxyText);
+    else this.onMessage(topic, utf8Encode(text), now);
   }
 
   /** A message from the broker (or from the phone in proxy mode). */
@@ -211,7 +241,7 @@ export class MqttModule {
     const r = downlinkDecision(payload, {
       channels: this.o.channels,
       nodes: this.o.nodes,
-      cipher: this.o.cipher,
+      decode: this.o.decode,
       ourNum: this.o.node.nodeNum,
       encryptionEnabled: this.o.config.encryptionEnabled,
       topic,
@@ -243,7 +273,7 @@ export class MqttModule {
       this.count(this.stats.downlinkDrops, DownlinkDrop.JsonChannelNotAllowed);
       return;
     }
-    const r = json.parseDownlink(payload, this.o.node.nodeNum, this.o.channels.entries.length);
+    const r = json.parseDownlink(payload, this.o.node.nodeNum, this.o.channels.entries.length, this.o.config.jsonDownlinkExtended);
     if (!r.ok) {
       this.count(this.stats.downlinkDrops, jsonDropReason(r.code));
       return;
@@ -268,42 +298,41 @@ export class MqttModule {
     this.perhapsReportToMap(now);
   }
 
-  /** Sends everything queued while offline (the firmware sends one entry per reconnect; we send all). */
+  /**
+   * Sends everything queued while offline, each followed by its JSON when json_enabled, made from
+   * the queued envelope (MQTT.cpp 725-762: with encryption on that is the header of the encrypted
+   * packet, channel = its hash). The firmware sends one entry per reconnect (runOnce 632-634; once
+   * connected its loop no longer drains) and the rest waits for the next one; meshport sends all.
+   */
   drain(now: number): void {
-    for (;;) {
+    while (this.o.link.isConnected()) {
       const e = this.queue.shift();
       if (e === undefined) return;
-      if (!this.o.link.publish(e.topic, e.payload, now)) {
-        this.queue.unshift(e);
-        return;
-      }
+      this.publish(e.topic, e.payload, now);
+      if (this.o.config.jsonEnabled) this.publishQueuedJson(e.payload, now);
     }
+  }
+
+  private publishQueuedJson(envelope: Uint8Array, now: number): void {
+    const env = ServiceEnvelopeCodec.decode(envelope);
+    if (!env.ok || env.value.packet === undefined || env.value.channelId === undefined) return;
+    const p = fromWirePacket(env.value.packet);
+    this.publishJson(p, p.pkiEncrypted ? PKI_CHANNEL_ID : env.value.channelId, now);
   }
 
   private perhapsReportToMap(now: number): void {
     const c = this.o.config;
     if (!c.mapReportingEnabled || !c.mapReportSettings.shouldReportLocation || !this.o.link.isConnected()) return;
     if (now < this.nextMapReportMs) return;
-    const r = buildMapReport(this.o.node, this.o.channels, this.o.nodes, c.mapReportSettings, this.hasDefaultChannel(), this.root(), this.o.clock.time(now));
+    const r = buildMapReport(this.o.node, this.o.channels, this.o.nodes, c.mapReportSettings, this.o.hasDefaultChannel, this.root(), this.o.clock.time(now));
+    // No position yet: the firmware checks again on every run (MQTT.cpp 877-883).
     if (r === undefined) {
-      // No position yet: try again later (the firmware warns at most every 15 s).
-      this.nextMapReportMs = now + NO_POSITION_RETRY_MS;
+      this.nextMapReportMs = now + MAP_REPORT_POSITION_RECHECK_MS;
       return;
     }
-    if (this.o.link.publish(r.topic, r.envelope, now)) {
-      this.stats.mapReports++;
-      this.nextMapReportMs = now + mapIntervalMs(c.mapReportSettings);
-    }
-  }
-
-  /** Channels::hasDefaultChannel, simplified to the preset/default-key test. */
-  private hasDefaultChannel(): boolean {
-    const entries = this.o.channels.entries;
-    for (let i = 0; i < entries.length; i++) {
-      const psk = this.o.node.channels[i] === undefined ? undefined : this.o.node.channels[i].psk;
-      if (this.o.node.usePreset && psk !== undefined && psk.length === 1 && psk[0] === 1 && this.o.node.channels[i].name === "") return true;
-    }
-    return false;
+    // The time is taken whether or not the publish went out (MQTT.cpp 936).
+    if (this.o.link.publish(r.topic, r.envelope, now)) this.stats.mapReports++;
+    this.nextMapReportMs = now + mapIntervalMs(c.mapReportSettings);
   }
 
   /**

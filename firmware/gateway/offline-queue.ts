@@ -31,9 +31,4 @@ export class OfflineQueue {
   shift(): QueuedEnvelope | undefined {
     return this.items.shift();
   }
-
-  /** Puts an entry back at the front (a publish that failed while draining). */
-  unshift(e: QueuedEnvelope): void {
-    this.items.unshift(e);
-  }
 }

@@ -1,5 +1,6 @@
 // Client-proxy mode (spec 5.9): the device has no TCP connection; every publish becomes an
 // MqttClientProxyMessage for the phone, which publishes it and hands back what it receives.
+import { utf8Decode } from "../bytes/utf8.js";
 import type { MqttClientProxyMessage } from "../wire/messages.js";
 import type { MqttLink } from "./mqtt-module.js";
 
@@ -28,6 +29,20 @@ export class ProxyLink implements MqttLink {
     if (t.length > PROXY_TOPIC_MAX) t = t.substring(0, PROXY_TOPIC_MAX);
     if (d.length > PROXY_DATA_MAX) d = d.subarray(0, PROXY_DATA_MAX);
     this.toPhone({ topic: t, data: d, retained: false });
+    return true;
+  }
+
+  /**
+   * JSON goes to the phone as `text` (MQTT.cpp 489-497, strncpy into a 435-byte field with the last
+   * byte a NUL: at most 434 bytes).
+   */
+  publishJson(topic: string, json: Uint8Array): boolean {
+    let t = topic;
+    let d = json;
+    if (t.length > PROXY_TOPIC_MAX || d.length > PROXY_DATA_MAX - 1) this.truncated++;
+    if (t.length > PROXY_TOPIC_MAX) t = t.substring(0, PROXY_TOPIC_MAX);
+    if (d.length > PROXY_DATA_MAX - 1) d = d.subarray(0, PROXY_DATA_MAX - 1);
+    this.toPhone({ topic: t, text: utf8Decode(d, 0, d.length), retained: false });
     return true;
   }
 

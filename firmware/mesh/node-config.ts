@@ -11,7 +11,7 @@
 import { ChannelRole, RebroadcastMode, Role } from "../wire/enums.js";
 import type { Position } from "../wire/messages.js";
 import { configuredOrMinimum } from "./congestion.js";
-import { effectiveChannelName } from "./modem-preset.js";
+import { effectiveChannelName, modemPresetParams } from "./modem-preset.js";
 import { HOP_MAX, HOP_RELIABLE } from "./packet.js";
 import { RegionCode, regionInfo } from "./regions.js";
 
@@ -26,6 +26,9 @@ export const HW_MODEL_HELTEC_V3 = 43;
 
 /** min_node_info_broadcast_secs (Default.h 30). */
 export const MIN_NODE_INFO_BROADCAST_SECS = 60 * 60;
+
+/** ModemPreset.LONG_FAST. */
+const LONG_FAST_PRESET = 0;
 
 /** One day in seconds (Default.h ONE_DAY). */
 const ONE_DAY = 24 * 60 * 60;
@@ -224,13 +227,30 @@ export function isDefaultChannel(c: NodeConfig, index: number): boolean {
   return effectiveChannelName(ch.name, c.usePreset, c.modemPreset) === effectiveChannelName("", c.usePreset, c.modemPreset);
 }
 
+/** Channels::hasDefaultChannel: presets on their default frequency slot, no override, a default channel. */
+export function hasDefaultChannel(c: NodeConfig, usesDefaultFrequencySlot: boolean): boolean {
+  if (!c.usePreset || !usesDefaultFrequencySlot || c.overrideFrequencyMhz !== 0) return false;
+  for (let i = 0; i < c.channels.length; i++) if (isDefaultChannel(c, i)) return true;
+  return false;
+}
+
+/** Channels::anyMqttEnabled: an enabled channel with uplink or downlink. */
+export function anyMqttEnabled(c: NodeConfig): boolean {
+  for (let i = 0; i < c.channels.length; i++) {
+    const ch = c.channels[i];
+    if (ch.role !== ChannelRole.DISABLED && (ch.uplinkEnabled || ch.downlinkEnabled)) return true;
+  }
+  return false;
+}
+
 function isRouterRole(role: number): boolean {
   return role === Role.ROUTER || role === Role.ROUTER_LATE;
 }
 
 /**
  * What the firmware enforces at boot (NodeDB.cpp 330-378), and the NodeInfo floor the app's
- * set-config applies (AdminModule.cpp 673-676): telemetry intervals of at least 30 min
+ * set-config applies (AdminModule.cpp 673-676): the "Default" channel name, licensed channels in
+ * the clear, a preset that fits the region's band, telemetry intervals of at least 30 min
  * (12 h for routers) when a default channel is in use, position intervals of at least 1 h (12 h for
  * routers) and a smart minimum of 5 min when positions go on a default channel, intervals clamped to
  * MAX_INTERVAL, hop limit at most 7, licensed owners in LOCAL_ONLY, at most 8 channels. Returns a copy.
@@ -239,12 +259,26 @@ export function normalizeConfig(c: NodeConfig, usesDefaultFrequencySlot: boolean
   const out: NodeConfig = Object.assign({}, c);
   if (out.channels.length > MAX_CHANNELS) out.channels = out.channels.slice(0, MAX_CHANNELS);
   out.channels = out.channels.slice();
-  const router = isRouterRole(out.role);
-  let hasDefault = false;
-  if (out.usePreset && usesDefaultFrequencySlot && out.overrideFrequencyMhz === 0) {
-    for (let i = 0; i < out.channels.length; i++) if (isDefaultChannel(out, i)) hasDefault = true;
+  for (let i = 0; i < out.channels.length; i++) {
+    const ch = out.channels[i];
+    // Channels::fixupChannel (Channels.cpp 71-73): the old name "Default" means the preset's name.
+    if (ch.name === "Default") out.channels[i] = Object.assign({}, ch, { name: "" });
+    // Channels::ensureLicensedOperation (98-125): a licensed owner sends in the clear; "admin" is off.
+    if (out.isLicensed) {
+      const cur = out.channels[i];
+      const admin = cur.name.toLowerCase() === "admin";
+      if (admin || cur.psk.length > 0) out.channels[i] = Object.assign({}, cur, { psk: new Uint8Array(0), role: admin ? ChannelRole.DISABLED : cur.role });
+    }
   }
-  if (hasDefault) out.telemetryIntervalSecs = configuredOrMinimum(out.telemetryIntervalSecs, router ? ONE_DAY / 2 : 30 * 60);
+  // RadioInterface::applyModemConfig (801-826): a preset wider than the region's band is LONG_FAST.
+  if (out.usePreset && out.region !== RegionCode.UNSET) {
+    const r = regionInfo(out.region);
+    const p = modemPresetParams(out.modemPreset);
+    const bw = r.wideLora ? p.wideBandwidthKhz : p.bandwidthKhz;
+    if (r.freqEndMhz - r.freqStartMhz < bw / 1000) out.modemPreset = LONG_FAST_PRESET;
+  }
+  const router = isRouterRole(out.role);
+  if (hasDefaultChannel(out, usesDefaultFrequencySlot)) out.telemetryIntervalSecs = configuredOrMinimum(out.telemetryIntervalSecs, router ? ONE_DAY / 2 : 30 * 60);
   for (let i = 0; i < out.channels.length; i++) {
     if (out.channels[i].positionPrecision === 0) continue;
     if (isDefaultChannel(out, i)) {

@@ -155,7 +155,8 @@ export function perhapsEncode(d: CryptDeps, p: MeshPacketState, fromUs: boolean)
     if (theirs === undefined || theirs.length !== 32) return RoutingError.PKI_SEND_FAIL_PUBLIC_KEY;
     if (p.pkiEncrypted && p.publicKey !== undefined && !allZero(p.publicKey) && !sameBytes(p.publicKey, theirs)) return RoutingError.PKI_FAILED;
     if (d.pki === undefined) return RoutingError.PKI_FAILED;
-    const sealed = encryptPki(d.pki, d.config.privateKey as Uint8Array, theirs, p.id, p.from, d.rng.nextU32(), plain.value);
+    // CryptoEngine.cpp 92: extraNonce = random(), 31 bits.
+    const sealed = encryptPki(d.pki, d.config.privateKey as Uint8Array, theirs, p.id, p.from, d.rng.nextU32() >>> 1, plain.value);
     if (sealed === null) return RoutingError.PKI_FAILED;
     p.encrypted = sealed;
     p.decoded = undefined;

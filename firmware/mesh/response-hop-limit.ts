@@ -1,6 +1,6 @@
 // RoutingModule::getHopLimitForResponse (firmware RoutingModule.cpp 62-78, 2.7.26): answer with just
 // enough hops. With the request's hop count known: the same count when it exceeded our limit; 0 when
-// the request was sent with hop_start 0 (a zero-hop request gets a zero-hop answer, since 2.7.19);
+// the request was sent with hop_start 0 (a zero-hop request gets a zero-hop answer);
 // the count plus a margin of 2 when that stays below our limit. Otherwise our configured limit.
 import { HOP_MAX } from "./packet.js";
 import { hopsAway } from "./node-db.js";

@@ -55,7 +55,7 @@ export interface RouterMqtt {
 
 /** Told of every packet we originate once it is encoded, before MQTT or the radio sees it (simulator metrics). */
 export interface PacketObserver {
-  originated(id: number, portnum: number, now: number): void;
+  originated(id: number, portnum: number, to: number, now: number): void;
 }
 
 export interface RouterDeps {
@@ -207,7 +207,7 @@ export class RouterCore {
         return err;
       }
       if (fromUs) {
-        if (this.observer !== undefined) this.observer.originated(p.id, (decodedCopy.decoded as Data).portnum || 0, now);
+        if (this.observer !== undefined) this.observer.originated(p.id, (decodedCopy.decoded as Data).portnum || 0, p.to, now);
         // The decoded copy is taken before perhapsEncode, as the firmware's p_decoded (369): no
         // bitfield, no pki_encrypted; MQTT::onSend takes the PKI flag from the encrypted one.
         if (this.mqtt !== undefined) this.mqtt.onSend(copyPacket(p), decodedCopy, chIndex, now);

@@ -32,6 +32,8 @@ export interface TxQueueStats {
   droppedFull: number;
   /** Queued packets evicted for a higher-priority newcomer while full. */
   evictedForPriority: number;
+  /** Late packets past their tx_after evicted from the back of a full queue for a newcomer. */
+  evictedOverdueLate: number;
   /** Packets taken out by remove / removeLowerHopLimit (cancelled relays, upgrade replacement). */
   removed: number;
   /** Packets moved to the late window by moveToLate. */
@@ -56,7 +58,7 @@ function sendsBefore(a: MeshPacketState, aFromUs: boolean, b: MeshPacketState, b
 export class TxQueue {
   /** Packets the queue holds at most. */
   readonly capacity: number;
-  readonly stats: TxQueueStats = { enqueued: 0, dequeued: 0, droppedFull: 0, evictedForPriority: 0, removed: 0, movedToLate: 0 };
+  readonly stats: TxQueueStats = { enqueued: 0, dequeued: 0, droppedFull: 0, evictedForPriority: 0, evictedOverdueLate: 0, removed: 0, movedToLate: 0 };
 
   private count = 0;
   /** Sorted: index 0 is sent first. Slots at count and above are undefined. */
@@ -97,24 +99,31 @@ export class TxQueue {
 
   /**
    * MeshPacketQueue::enqueue: insert `p` in send order (after every entry it does not go before).
-   * When full (replaceLowerPriorityPacket): the last non-late packet in the queue, which is the
-   * lowest-priority non-late one (among equals, the newest of ours), is evicted if its priority is
-   * strictly lower than p's and p takes the room; late packets are never evicted; otherwise p is
-   * dropped. A late newcomer follows the same rule. The queue keeps `p` itself (no copy).
+   * When full (replaceLowerPriorityPacket 150-211): the last non-late packet in the queue, which is
+   * the lowest-priority non-late one (among equals, the newest of ours), is evicted if its priority
+   * is strictly lower than p's; failing that, a late packet at the back whose tx_after has passed
+   * (`now`) is evicted for a newcomer that is not late or is due before it; otherwise p is dropped.
+   * The queue keeps `p` itself (no copy).
    */
-  enqueue(p: MeshPacketState, ourNodeNum: number): EnqueueResult {
+  enqueue(p: MeshPacketState, ourNodeNum: number, now: number): EnqueueResult {
     const sender = p.from === 0 ? ourNodeNum >>> 0 : p.from >>> 0;
     const mine = p.from === 0 || p.from >>> 0 === ourNodeNum >>> 0;
     let evicted: MeshPacketState | undefined;
     if (this.count >= this.capacity) {
       let victim = this.count - 1;
-      while (victim >= 0 && isLate(this.packets[victim] as MeshPacketState)) victim--;
-      if (victim < 0 || (this.packets[victim] as MeshPacketState).priority >= p.priority) {
+      while (victim > 0 && isLate(this.packets[victim] as MeshPacketState)) victim--;
+      const candidate = this.packets[victim] as MeshPacketState;
+      const back = this.packets[this.count - 1] as MeshPacketState;
+      if (!isLate(candidate) && candidate.priority < p.priority) {
+        evicted = this.takeAt(victim);
+        this.stats.evictedForPriority++;
+      } else if (isLate(back) && back.txAfter < now && (!isLate(p) || back.txAfter > p.txAfter)) {
+        evicted = this.takeAt(this.count - 1);
+        this.stats.evictedOverdueLate++;
+      } else {
         this.stats.droppedFull++;
         return { queued: false, evicted: undefined };
       }
-      evicted = this.takeAt(victim);
-      this.stats.evictedForPriority++;
     }
     this.insertSorted(p, sender, mine);
     this.stats.enqueued++;

@@ -87,7 +87,7 @@ export class TxScheduler {
       return TxResult.Disabled;
     }
     if (p.to === BROADCAST_NO_LORA) return TxResult.NoLora;
-    const r = this.queue.enqueue(p, this.ourNum);
+    const r = this.queue.enqueue(p, this.ourNum, now);
     if (r.evicted !== undefined) countDrop(this.stats.drops, RouterDrop.QueueEvicted);
     if (!r.queued) {
       countDrop(this.stats.drops, RouterDrop.QueueFull);

@@ -46,6 +46,8 @@ export interface ModuleContext {
   /** TransmitHistory: when a packet of `key` last went to the mesh (undefined = never), and recording it. */
   lastSentToMesh(key: number): number | undefined;
   setLastSentToMesh(key: number, now: number): void;
+  /** MeshService::refreshLocalMeshNode: our own NodeDB entry is heard now (it then counts as online). */
+  refreshLocalMeshNode(now: number): void;
   /** Router counters LocalStats reports. */
   localStats(now: number): LocalStatsCounters;
 }

@@ -16,6 +16,7 @@
 //     (default 3 h); only within the duty-cycle budget and not for CLIENT_HIDDEN; it asks for
 //     replies only after a fresh install (radioGeneration).
 import type { NodeConfig } from "../mesh/node-config.js";
+import { utf8Prefix } from "../bytes/utf8.js";
 import { configuredOrDefaultMs } from "../mesh/congestion.js";
 import { UserUpdate, userIdOf } from "../mesh/node-db.js";
 import { BROADCAST, isBroadcast } from "../mesh/packet.js";
@@ -42,19 +43,6 @@ const TX_HISTORY_KEY = PortNum.NODEINFO_APP;
 /** User.long_name is a char[40] (mesh.options max_size 40): at most 39 bytes of UTF-8 are kept. */
 const MAX_LONG_NAME_BYTES = 39;
 
-/** The longest prefix of `s` (whole characters) whose UTF-8 fits `max` bytes. */
-function fitUtf8(s: string, max: number): string {
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length;
-    const n = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
-    if (bytes + n > max) return s.substring(0, i);
-    bytes += n;
-    if (pair) i++;
-  }
-  return s;
-}
 
 /**
  * Our User as we send it (owner, NodeDB.cpp 265-271 and 1127-1141): id from our number, the MAC
@@ -64,7 +52,7 @@ function fitUtf8(s: string, max: number): string {
 export function ownerUser(c: NodeConfig): User {
   const u: User = {
     id: userIdOf(c.nodeNum),
-    longName: fitUtf8(c.longName, MAX_LONG_NAME_BYTES),
+    longName: utf8Prefix(c.longName, MAX_LONG_NAME_BYTES),
     shortName: c.shortName,
     hwModel: c.hwModel,
     role: c.role,

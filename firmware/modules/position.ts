@@ -128,6 +128,7 @@ export class PositionModule implements MeshModule {
   private allocPositionPacket(now: number): MeshPacketState | undefined {
     if (this.precision === 0) return undefined;
     const ctx = this.ctx;
+    ctx.refreshLocalMeshNode(now);
     const c = ctx.config;
     const own = validPosition(c);
     if (own === undefined) return undefined;
@@ -215,7 +216,9 @@ export class PositionModule implements MeshModule {
       ctx.setLastSentToMesh(PortNum.POSITION_APP, now);
       this.sendOurPositionBroadcast(now);
       if (c.role === Role.LOST_AND_FOUND) this.sendLostAndFoundText(now);
-    } else if (c.positionSmartEnabled && own !== undefined) {
+    } else if (c.positionSmartEnabled) {
+      ctx.refreshLocalMeshNode(now);
+      if (own === undefined) return;
       const threshold = c.positionSmartMinimumDistance > 0 ? c.positionSmartMinimumDistance : DEFAULT_SMART_MIN_DISTANCE_M;
       const minMs = configuredOrDefaultMs(c.positionSmartMinimumIntervalSecs, DEFAULT_SMART_MIN_INTERVAL_SECS);
       if (this.distanceSinceLastSend(own) >= threshold && now - this.lastGpsSend >= minMs) {

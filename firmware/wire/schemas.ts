@@ -83,7 +83,7 @@ export const ServiceEnvelopeSchema = message("ServiceEnvelope", {
 
 /** mqtt.proto MapReport (section 1.3). */
 export const MapReportSchema = message("MapReport", {
-  longName: field(1, STRING, { max: 24 }),
+  longName: field(1, STRING, { max: 39 }),
   shortName: field(2, STRING, { max: 4 }),
   role: field(3, INT32),
   hwModel: field(4, INT32),
@@ -147,7 +147,7 @@ export const PositionSchema = message("Position", {
   precisionBits: field(23, UINT32),
 });
 
-/** mesh.proto User (section 1.4). long_name decodes up to 39 bytes; the firmware clamps what it sends to 24. */
+/** mesh.proto User (section 1.4). long_name is a char[40] in 2.7.26: up to 39 bytes. */
 export const UserSchema = message("User", {
   id: field(1, STRING, { max: 15 }),
   longName: field(2, STRING, { max: 39 }),

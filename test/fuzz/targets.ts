@@ -367,7 +367,8 @@ function jsonTarget(): FuzzTarget {
     "parseJsonDownlink",
     byteInputs({ seeds: [...JSON_SEEDS, long], maxLen: 1100, maxRandomLen: 200, dictionary: JSON_DICTIONARY }),
     (b) => {
-      const r = parseJsonDownlink(b, JSON_OUR_NUM, JSON_CHANNELS);
+      // Both readings: the firmware default and the extended one (odd lengths).
+      const r = parseJsonDownlink(b, JSON_OUR_NUM, JSON_CHANNELS, (b.length & 1) === 1);
       if (!r.ok) {
         if (!JSON_CODES.has(r.code) || typeof r.message !== "string") broken("refusal without a known code: " + String(r.code));
         return "typed";

@@ -10,13 +10,13 @@ import { DOWNLINK_MAX_ENVELOPE_BYTES, DownlinkDrop } from "../../firmware/gatewa
 import { defaultMqttConfig } from "../../firmware/gateway/mqtt-config.js";
 import type { MqttGatewayConfig } from "../../firmware/gateway/mqtt-config.js";
 import { MQTT_JSON } from "../../firmware/gateway/mqtt-json.js";
-import type { MqttLink } from "../../firmware/gateway/mqtt-module.js";
 import { decodeEnvelope, encodeEnvelope } from "../../firmware/gateway/index.js";
 import { BROADCAST } from "../../firmware/mesh/packet.js";
 import { MAX_TX_QUEUE } from "../../firmware/mesh/tx-queue.js";
 import { DataCodec, PortNum, ServiceEnvelopeCodec } from "../../firmware/wire/index.js";
 import type { MeshPacket } from "../../firmware/wire/index.js";
 import { DEFAULT_KEY, NodeBench, frameOf, header } from "../support/node-bench.js";
+import { RecordingLink } from "../support/recording-link.js";
 
 const US = 0x10;
 const OTHER_GW = 0xabc;
@@ -28,20 +28,6 @@ const RATE = { packets: 20, windowMs: 1000, maxNodes: 64 };
 const cipher = new PortableChannelCipher();
 const enc = new TextEncoder();
 
-class RecordingLink implements MqttLink {
-  published: { topic: string; payload: Uint8Array }[] = [];
-  subscriptions: string[] = [];
-  isConnected(): boolean {
-    return true;
-  }
-  publish(topic: string, payload: Uint8Array): boolean {
-    this.published.push({ topic, payload });
-    return true;
-  }
-  setSubscriptions(filters: string[]): void {
-    this.subscriptions = filters;
-  }
-}
 
 /** A gateway on a private-policy broker: LongFast up/down, an "mqtt" JSON channel, the rate limit on. */
 function gateway(mqtt: (m: MqttGatewayConfig) => void = () => {}) {
@@ -162,8 +148,8 @@ describe("hostile downlinks: refused, counted by reason, and the node keeps serv
     expectServing(g);
   });
 
-  it("MESHPORT POLICY (firmware 2.7 accepts it, develop drops it in the router): hop_start < hop_limit is hop-start-below-limit", () => {
-    const g = gateway();
+  it("MESHPORT POLICY strictDownlink (firmware 2.7 accepts it, develop drops it in the router): hop_start < hop_limit is hop-start-below-limit", () => {
+    const g = gateway((m) => (m.strictDownlink = true));
     down(g, envelope({ hopLimit: 7, hopStart: 2 }));
     down(g, envelope({ id: 2, hopLimit: 3, hopStart: 0 }));
     expectRefused(g, DownlinkDrop.HopStartBelowLimit, 2);
@@ -193,8 +179,8 @@ describe("hostile downlinks: refused, counted by reason, and the node keeps serv
     expectServing(g);
   });
 
-  it("MESHPORT POLICY (firmware 2.7 ignores the topic and accepts it): a LongFast envelope on the LONGFAST topic, or under another gateway's id, is topic-mismatch", () => {
-    const g = gateway();
+  it("MESHPORT POLICY strictDownlink (firmware 2.7 ignores the topic and accepts it): a LongFast envelope on the LONGFAST topic, or under another gateway's id, is topic-mismatch", () => {
+    const g = gateway((m) => (m.strictDownlink = true));
     down(g, envelope({}), "msh/US/2/e/LONGFAST/!00000abc");
     down(g, envelope({ id: 2 }), "msh/US/2/e/LongFast/!00000def");
     down(g, envelope({ id: 3 }), "not/a/meshtastic/topic");

@@ -4,32 +4,16 @@ import { describe, expect, it } from "vitest";
 import { PortableChannelCipher } from "../../firmware/crypto/index.js";
 import { defaultMqttConfig } from "../../firmware/gateway/mqtt-config.js";
 import type { MqttGatewayConfig } from "../../firmware/gateway/mqtt-config.js";
-import type { MqttLink } from "../../firmware/gateway/mqtt-module.js";
 import { decodeEnvelope, encodeEnvelope } from "../../firmware/gateway/index.js";
 import { BROADCAST } from "../../firmware/mesh/packet.js";
 import type { NodeConfig } from "../../firmware/mesh/node-config.js";
 import { DataCodec, MapReportCodec, PortNum, RoutingCodec, ServiceEnvelopeCodec } from "../../firmware/wire/index.js";
 import { MQTT_JSON } from "../../firmware/gateway/mqtt-json.js";
 import { DEFAULT_KEY, NodeBench, frameOf, header } from "../support/node-bench.js";
+import { RecordingLink } from "../support/recording-link.js";
 
 const US = 0x10;
 
-class RecordingLink implements MqttLink {
-  connected = true;
-  published: { topic: string; payload: Uint8Array; at: number }[] = [];
-  subscriptions: string[] = [];
-  isConnected(): boolean {
-    return this.connected;
-  }
-  publish(topic: string, payload: Uint8Array, now: number): boolean {
-    if (!this.connected) return false;
-    this.published.push({ topic, payload, at: now });
-    return true;
-  }
-  setSubscriptions(filters: string[]): void {
-    this.subscriptions = filters;
-  }
-}
 
 function gateway(mqtt: (m: MqttGatewayConfig) => void = () => {}, node: (c: NodeConfig) => void = () => {}) {
   const link = new RecordingLink();
@@ -52,13 +36,6 @@ function gateway(mqtt: (m: MqttGatewayConfig) => void = () => {}, node: (c: Node
   return { b, link };
 }
 
-function envelopesOf(link: RecordingLink) {
-  return link.published.map((p) => {
-    const e = decodeEnvelope(p.payload);
-    if (!e.ok) throw new Error(e.error.message);
-    return { topic: p.topic, ...e.value };
-  });
-}
 
 const okToMqtt = { portnum: PortNum.TELEMETRY_APP, payload: new Uint8Array([1]), bitfield: 1 };
 
@@ -67,7 +44,7 @@ describe("uplink", () => {
     const { b, link } = gateway();
     let id = 0;
     b.act((n, now) => (id = n.sendText(BROADCAST, "up", 0, false, now)));
-    const [e] = envelopesOf(link);
+    const [e] = link.envelopes();
     expect(e.topic).toBe("msh/US/2/e/LongFast/!00000010");
     expect(e).toMatchObject({ channelId: "LongFast", gatewayId: "!00000010" });
     expect(e.packet).toMatchObject({ from: US, to: BROADCAST, id, channel: 8, hopLimit: 3, hopStart: 3, relayNode: 0x10, priority: 100 });
@@ -78,7 +55,7 @@ describe("uplink", () => {
   it("with encryption_enabled off the decoded packet is published with the local channel index", () => {
     const { b, link } = gateway((m) => (m.encryptionEnabled = false));
     b.act((n, now) => n.sendText(BROADCAST, "plain", 0, false, now));
-    const [e] = envelopesOf(link);
+    const [e] = link.envelopes();
     expect(e.packet.encrypted).toBeUndefined();
     expect(e.packet.channel).toBeUndefined();
     expect(new TextDecoder().decode(e.packet.decoded?.payload)).toBe("plain");
@@ -89,7 +66,7 @@ describe("uplink", () => {
   it("a received packet with OK-to-MQTT is uplinked as heard (transport LoRa, SNR, RSSI)", () => {
     const { b, link } = gateway();
     b.rx(frameOf(header({}), okToMqtt), 5.5, -97);
-    const [e] = envelopesOf(link);
+    const [e] = link.envelopes();
     expect(e.packet).toMatchObject({ from: 0x99, id: 0x1234, rxSnr: 5.5, rxRssi: -97, transportMechanism: 1, channel: 8 });
   });
 
@@ -122,7 +99,7 @@ describe("uplink", () => {
   it("an undecodable unicast on channel 0 goes to the PKI topic", () => {
     const { b, link } = gateway();
     b.rx(frameOf(header({ to: 0x55, channel: 0 }), okToMqtt, new Uint8Array(32).fill(5)));
-    const [e] = envelopesOf(link);
+    const [e] = link.envelopes();
     expect(e.topic).toBe("msh/US/2/e/PKI/!00000010");
     expect(e.packet.pkiEncrypted).toBe(true);
   });
@@ -149,7 +126,24 @@ describe("uplink", () => {
     expect(b.node.mqtt?.stats.queueDropped).toBe(2);
     link.connected = true;
     b.act((n, now) => n.handle({ type: "tick" }, now));
-    expect(envelopesOf(link).map((e) => e.packet.id)).toEqual(ids.slice(2));
+    expect(link.envelopes().map((e) => e.packet.id)).toEqual(ids.slice(2));
+  });
+
+  it("a publish the connected client refuses is counted and gone (firmware ignores the result); it blocks nothing", () => {
+    const { b, link } = gateway(undefined, (c) => c.channels.push({ role: 2, name: "a+b", psk: new Uint8Array([1]), uplinkEnabled: true, downlinkEnabled: false, positionPrecision: 0 }));
+    link.refuse = "a+b";
+    b.act((n, now) => n.sendText(BROADCAST, "bad topic", 1, false, now));
+    expect(b.node.mqtt?.stats.publishFailed).toBe(1);
+    expect(b.node.mqtt?.queue.size).toBe(0);
+    link.connected = false;
+    const ids: number[] = [];
+    b.act((n, now) => ids.push(n.sendText(BROADCAST, "queued bad", 1, false, now)));
+    b.act((n, now) => ids.push(n.sendText(BROADCAST, "queued good", 0, false, now)));
+    link.connected = true;
+    b.act((n, now) => n.handle({ type: "tick" }, now));
+    expect(link.envelopes().map((e) => e.packet.id)).toEqual([ids[1]]);
+    expect(b.node.mqtt?.stats.publishFailed).toBe(2);
+    expect(b.node.mqtt?.queue.size).toBe(0);
   });
 });
 
@@ -286,6 +280,52 @@ describe("client proxy mode", () => {
   });
 });
 
+describe("client proxy messages the firmware does not take (PhoneAPI.cpp 201-214, MQTT.cpp 379-382)", () => {
+  const json = (text: string) => `{"from":${US},"type":"sendtext","payload":"${text}"}`;
+  function proxyNode(configure: (m: MqttGatewayConfig) => void, uplink = true): NodeBench {
+    const m = defaultMqttConfig();
+    m.enabled = true;
+    m.proxyToClientEnabled = true;
+    m.jsonEnabled = true;
+    configure(m);
+    return new NodeBench(
+      (c) => {
+        c.channels[0].uplinkEnabled = uplink;
+        c.channels.push({ role: 2, name: "mqtt", psk: new Uint8Array([1]), uplinkEnabled: false, downlinkEnabled: uplink, positionPrecision: 0 });
+      },
+      US,
+      undefined,
+      7,
+      { mqtt: m, mqttJson: MQTT_JSON },
+    );
+  }
+  const send = (b: NodeBench, message: { topic: string; data?: Uint8Array; text?: string }) => b.act((n, now) => n.handle({ type: "client-proxy", message }, now));
+
+  it("a `text` JSON downlink is refused as proxy-text (2.7 reads the union as data); jsonDownlinkExtended sends it", () => {
+    const plain = proxyNode(() => {});
+    send(plain, { topic: "msh/2/json/mqtt/!00000010", text: json("from the phone") });
+    plain.advance(30_000);
+    expect(plain.sent).toEqual([]);
+    expect(plain.node.mqtt?.stats.downlinkDrops).toEqual({ "proxy-text": 1 });
+    const ext = proxyNode((m) => (m.jsonDownlinkExtended = true));
+    send(ext, { topic: "msh/2/json/mqtt/!00000010", text: json("from the phone") });
+    ext.advance(30_000);
+    expect(ext.sent.map((s) => new TextDecoder().decode(s.data?.payload))).toEqual(["from the phone"]);
+  });
+
+  it("proxy mode off: proxy-disabled; no MQTT channel and no map reports: no MQTT module, counted on the node", () => {
+    const off = proxyNode((m) => (m.proxyToClientEnabled = false));
+    send(off, { topic: "msh/2/json/mqtt/!00000010", data: new TextEncoder().encode(json("x")) });
+    expect(off.node.mqtt?.stats.downlinkDrops).toEqual({ "proxy-disabled": 1 });
+    const none = proxyNode(() => {}, false);
+    expect(none.node.mqtt).toBeUndefined();
+    send(none, { topic: "msh/2/json/mqtt/!00000010", data: new TextEncoder().encode(json("x")) });
+    none.advance(30_000);
+    expect(none.sent).toEqual([]);
+    expect(none.node.clientProxyIgnored).toBe(1);
+  });
+});
+
 describe("JSON (firmware 2.7, json_enabled)", () => {
   it("uplinks the firmware's JSON text to ROOT/2/json/CHANNEL/!gateway after the protobuf envelope", () => {
     const link = new RecordingLink();
@@ -357,7 +397,8 @@ describe("direct mode client settings", () => {
     cfg.enabled = true;
     cfg.address = "10.1.2.3:1884";
     m(cfg);
-    return new NodeBench(undefined, US, undefined, 7, { mqtt: cfg });
+    // The firmware runs MQTT only with a channel that uplinks or downlinks (MQTT.cpp 613-614).
+    return new NodeBench((c) => (c.channels[0].uplinkEnabled = true), US, undefined, 7, { mqtt: cfg });
   }
 
   it("connects to the configured broker with the node id as client id", () => {

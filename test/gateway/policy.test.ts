@@ -14,12 +14,12 @@ import {
 import { defaultMqttConfig } from "../../firmware/gateway/mqtt-config.js";
 import type { MqttGatewayConfig } from "../../firmware/gateway/mqtt-config.js";
 import { MQTT_JSON } from "../../firmware/gateway/mqtt-json.js";
-import type { MqttLink } from "../../firmware/gateway/mqtt-module.js";
 import { encodeEnvelope } from "../../firmware/gateway/index.js";
 import { BROADCAST } from "../../firmware/mesh/packet.js";
 import type { NodeConfig } from "../../firmware/mesh/node-config.js";
-import { DataCodec, PortNum } from "../../firmware/wire/index.js";
+import { DataCodec, PortNum, PositionCodec } from "../../firmware/wire/index.js";
 import { DEFAULT_KEY, NodeBench } from "../support/node-bench.js";
+import { RecordingLink } from "../support/recording-link.js";
 
 const US = 0x10;
 const TOPIC = "msh/US/2/e/LongFast/!00000abc";
@@ -27,17 +27,6 @@ const cipher = new PortableChannelCipher();
 const enc = new TextEncoder();
 const PRIVATE_PSK = new Uint8Array(16).map((_, i) => 0x30 + i);
 
-class RecordingLink implements MqttLink {
-  published: { topic: string; payload: Uint8Array }[] = [];
-  isConnected(): boolean {
-    return true;
-  }
-  publish(topic: string, payload: Uint8Array): boolean {
-    this.published.push({ topic, payload });
-    return true;
-  }
-  setSubscriptions(): void {}
-}
 
 function gateway(mqtt: (m: MqttGatewayConfig) => void = () => {}, node: (c: NodeConfig) => void = () => {}) {
   const m = defaultMqttConfig();
@@ -104,9 +93,8 @@ describe("defaults keep firmware behaviour", () => {
 describe("strictDownlink", () => {
   const OTHER_TOPIC = "msh/US/2/e/LongFast/!00000abd";
 
-  it("on (default): hop_start < hop_limit and an envelope not matching its topic are refused and counted", () => {
-    const b = gateway();
-    expect(defaultMqttConfig().strictDownlink).toBe(true);
+  it("on: hop_start < hop_limit and an envelope not matching its topic are refused and counted", () => {
+    const b = gateway((m) => (m.strictDownlink = true));
     down(b, envelope({ id: 1, hopLimit: 3, hopStart: 0 }));
     down(b, envelope({ id: 2 }), OTHER_TOPIC);
     b.advance(30_000);
@@ -114,8 +102,9 @@ describe("strictDownlink", () => {
     expect(dropsOf(b)).toMatchObject({ "hop-start-below-limit": 1, "topic-mismatch": 1 });
   });
 
-  it("off: both are accepted as firmware 2.7 accepts them (pre-2.3 senders, topic-rewriting bridges)", () => {
-    const b = gateway((m) => (m.strictDownlink = false));
+  it("off (default): both are accepted as firmware 2.7 accepts them (pre-2.3 senders, topic-rewriting bridges)", () => {
+    expect(defaultMqttConfig().strictDownlink).toBe(false);
+    const b = gateway();
     down(b, envelope({ id: 1, hopLimit: 3, hopStart: 0 }));
     down(b, envelope({ id: 2 }), OTHER_TOPIC);
     b.advance(30_000);
@@ -188,6 +177,48 @@ describe("zeroHopDownlink and JSON downlinks", () => {
       [US, 0, 0],
       [US, 0, 0],
     ]);
+  });
+});
+
+describe("jsonDownlinkExtended", () => {
+  function jsonGateway(extended: boolean) {
+    return gateway(
+      (m) => {
+        m.jsonEnabled = true;
+        m.jsonDownlinkExtended = extended;
+      },
+      (c) => {
+        // Full precision on channel 0, so Router::send keeps the coordinates as given.
+        c.channels[0].positionPrecision = 32;
+        c.channels.push({ role: 2, name: "mqtt", psk: new Uint8Array([1]), uplinkEnabled: false, downlinkEnabled: true, positionPrecision: 0 });
+      },
+    );
+  }
+  const TOPIC_JSON = "msh/US/2/json/mqtt/!00000010";
+  const position = enc.encode(`{"from":${US},"type":"sendposition","payload":{"latitude_i":523456789,"longitude_i":-12345678,"altitude":35,"time":1700000000}}`);
+  const accented = enc.encode(`{"from":${US},"type":"sendtext","payload":"caf\\u00e9"}`);
+
+  function onAir(extended: boolean): [number | undefined, number[]][] {
+    const b = jsonGateway(extended);
+    b.act((n, now) => n.mqtt?.onMessage(TOPIC_JSON, position, now));
+    b.act((n, now) => n.mqtt?.onMessage(TOPIC_JSON, accented, now));
+    b.advance(60_000);
+    return b.sent.map((s) => [s.data?.portnum, Array.from(s.data?.payload ?? [])]);
+  }
+
+  it("off (default): what firmware 2.7 puts on the air, a Position with only its time and the low byte of \\u00e9", () => {
+    expect(defaultMqttConfig().jsonDownlinkExtended).toBe(false);
+    expect(onAir(false)).toEqual(expect.arrayContaining([
+      [PortNum.POSITION_APP, Array.from(PositionCodec.encode({ time: 1700000000, precisionBits: 32 }))],
+      [PortNum.TEXT_MESSAGE_APP, [0x63, 0x61, 0x66, 0xe9]],
+    ]));
+  });
+
+  it("on: the coordinates and UTF-8 text", () => {
+    expect(onAir(true)).toEqual(expect.arrayContaining([
+      [PortNum.POSITION_APP, Array.from(PositionCodec.encode({ latitudeI: 523456789, longitudeI: -12345678, altitude: 35, time: 1700000000, precisionBits: 32 }))],
+      [PortNum.TEXT_MESSAGE_APP, Array.from(enc.encode("café"))],
+    ]));
   });
 });
 

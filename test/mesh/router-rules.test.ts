@@ -7,6 +7,7 @@ import { retransmissionMsec } from "../../firmware/mesh/contention.js";
 import { CW_MAX } from "../../firmware/mesh/contention.js";
 import { sendRequest } from "../../firmware/node-events.js";
 import { setRole } from "../../firmware/mesh/node-config.js";
+import { channelHash } from "../../firmware/crypto/channel-hash.js";
 import { DataCodec } from "../../firmware/wire/messages.js";
 import { PortNum, PositionCodec, Priority, RebroadcastMode, Role, RoutingCodec, RoutingError } from "../../firmware/wire/index.js";
 import { LONGFAST_HASH, NodeBench, frameOf, header } from "../support/node-bench.js";
@@ -398,9 +399,11 @@ describe("6.8 and 6.9 next hops and reliable delivery", () => {
   });
 
   it("a want_ack packet to us is ACKed with the response hop limit; a text DM's ACK wants an ACK itself", () => {
-    const b = new NodeBench((c) => (c.isLicensed = true)); // licensed: channel text DMs are accepted
-    b.rx(frameOf(header({ to: US, wantAck: true, hopStart: 3, hopLimit: 2, id: 0x900 }), text("ack me")));
-    b.rx(frameOf(header({ to: US, wantAck: true, hopStart: 3, hopLimit: 2, id: 0x901 }), { portnum: PortNum.TELEMETRY_APP, payload: new Uint8Array(), bitfield: 0 }));
+    // Licensed: channel text DMs are accepted, and channels carry no key (ensureLicensedOperation).
+    const b = new NodeBench((c) => (c.isLicensed = true));
+    const clear = channelHash("LongFast", null);
+    b.rx(frameOf(header({ to: US, wantAck: true, hopStart: 3, hopLimit: 2, id: 0x900, channel: clear }), text("ack me"), null));
+    b.rx(frameOf(header({ to: US, wantAck: true, hopStart: 3, hopLimit: 2, id: 0x901, channel: clear }), { portnum: PortNum.TELEMETRY_APP, payload: new Uint8Array(), bitfield: 0 }, null));
     b.advance(30_000);
     const ack = (req: number) => b.sent.find((s) => s.data?.portnum === PortNum.ROUTING_APP && s.data.requestId === req);
     // 1 hop used; 1 + 2 = 3 is not below the configured 3, so the configured limit.

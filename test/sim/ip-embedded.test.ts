@@ -1,7 +1,7 @@
 // Two LoRa islands bridged by their gateways through the embedded aedes broker, at virtual time.
 import { afterEach, describe, expect, it } from "vitest";
 import { BROADCAST } from "../../firmware/mesh/packet.js";
-import { EmbeddedBrokerNetwork, Simulator, disablePeriodicBroadcasts, simGatewayConfig } from "../../sim/index.js";
+import { EmbeddedBrokerNetwork, Simulator, disablePeriodicBroadcasts, enableChannelMqtt, simGatewayConfig } from "../../sim/index.js";
 import { GATEWAY_A, GATEWAY_B, ISLAND_A, ISLAND_B, ISLAND_GAP_M, deliveryLog, islands, sendBothWays, textDeliveries } from "./ip-support.js";
 
 const open: Simulator[] = [];
@@ -111,7 +111,7 @@ describe("islands bridged through the embedded broker", () => {
     const run = async () => {
       const sim = new Simulator({ seed: 2, ip: new EmbeddedBrokerNetwork({ latencyMs: 10 }) });
       open.push(sim);
-      for (let k = 0; k < 2; k++) sim.addNode({ x: k * ISLAND_GAP_M, y: 0, nodeNum: 0x4242, mqtt: simGatewayConfig(), startMs: k * 2000, configure: disablePeriodicBroadcasts });
+      for (let k = 0; k < 2; k++) sim.addNode({ x: k * ISLAND_GAP_M, y: 0, nodeNum: 0x4242, mqtt: simGatewayConfig(), startMs: k * 2000, configure: quietGateway });
       await sim.runUntilAsync(120_000);
       return sim;
     };
@@ -134,11 +134,17 @@ describe("islands bridged through the embedded broker", () => {
   });
 });
 
+/** A gateway with MQTT on its channel (the firmware runs no MQTT without one) and its own traffic off. */
+function quietGateway(c: Parameters<typeof disablePeriodicBroadcasts>[0]): void {
+  disablePeriodicBroadcasts(c);
+  enableChannelMqtt(c);
+}
+
 describe("without an IP network", () => {
   it("a gateway's connect fails at once and the radio-only run stays synchronous", () => {
     const logs: string[] = [];
     const sim = new Simulator({ seed: 3, onLog: (_n, m) => logs.push(m) });
-    sim.addNode({ x: 0, y: 0, mqtt: simGatewayConfig(), configure: disablePeriodicBroadcasts });
+    sim.addNode({ x: 0, y: 0, mqtt: simGatewayConfig(), configure: quietGateway });
     sim.runUntil(10_000);
     expect(logs.some((l) => l.includes("no IP network"))).toBe(true);
     expect(sim.nodes[0].mqttClient!.stats.connects).toBe(0);

@@ -19,6 +19,8 @@ export interface Sent {
   at: number;
   header: LoraHeader;
   data: Data | undefined;
+  /** The frame's payload as sent (encrypted). */
+  payload: Uint8Array;
   airtimeMs: number;
 }
 
@@ -40,6 +42,8 @@ export class NodeBench {
   readonly delivered: DeliverAction["packet"][] = [];
   readonly logs: string[] = [];
   readonly toPhone: MqttClientProxyMessage[] = [];
+  /** The MQTT client's socket actions (direct mode without an injected link). */
+  readonly io: NodeAction[] = [];
   private txDoneAt: number | undefined;
   /** Our transmissions end with another frame on air (radio-tx-done busy). */
   busyAfterTx = false;
@@ -58,12 +62,14 @@ export class NodeBench {
       if (a.type === "deliver") this.delivered.push(a.packet);
       else if (a.type === "log") this.logs.push(a.message);
       else if (a.type === "client-proxy") this.toPhone.push(a.message);
+      else if (a.type === "socket-open" || a.type === "socket-write" || a.type === "socket-close") this.io.push(a);
       else if (a.type === "radio-tx") {
         const f = decodeLoraFrame(a.frame);
         if (!f.ok) throw new Error("node sent a bad frame: " + f.error.message);
-        const key = DEFAULT_KEY;
-        const d = DataCodec.decode(new PortableChannelCipher().ctr(key, f.value.header.id, f.value.header.from, f.value.payload));
-        this.sent.push({ at: this.now, header: f.value.header, data: d.ok ? d.value : undefined, airtimeMs: a.airtimeMs });
+        // The default key, else plaintext (a licensed node's channels have no key).
+        let d = DataCodec.decode(new PortableChannelCipher().ctr(DEFAULT_KEY, f.value.header.id, f.value.header.from, f.value.payload));
+        if (!d.ok || !d.value.portnum) d = DataCodec.decode(f.value.payload);
+        this.sent.push({ at: this.now, header: f.value.header, data: d.ok ? d.value : undefined, payload: f.value.payload, airtimeMs: a.airtimeMs });
         this.txDoneAt = this.now + a.airtimeMs;
       }
     }

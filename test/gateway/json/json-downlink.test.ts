@@ -19,8 +19,9 @@ import { PositionCodec } from "../../../firmware/wire/messages.js";
 const US = 0xdeadbeef; // 3735928559, "!deadbeef"
 const CHANNEL_COUNT = 5;
 
-function parse(json: string): JsonDownlinkResult {
-  return parseJsonDownlink(utf8Encode(json), US, CHANNEL_COUNT);
+/** Firmware 2.7's reading (jsonDownlinkExtended off, the default), or meshport's extended one. */
+function parse(json: string, extended = false): JsonDownlinkResult {
+  return parseJsonDownlink(utf8Encode(json), US, CHANNEL_COUNT, extended);
 }
 
 function env(fields: Record<string, unknown>): string {
@@ -90,10 +91,16 @@ describe("sendtext", () => {
     expect(s.ok && s.request.to === 0xffffffff && s.request.channel === 0).toBe(true);
   });
 
-  it("another gateway's sender id is fine; raw UTF-8 and \\u escapes both give UTF-8", () => {
-    const r = parseJsonDownlink(utf8Encode('{"from":3735928559,"sender":"!12345678","type":"sendtext","payload":"caf\\u00e9 \\ud83d\\ude00 é"}'), US, CHANNEL_COUNT);
+  it("another gateway's sender id is fine; extended, raw UTF-8 and \\u escapes both give UTF-8", () => {
+    const r = parse('{"from":3735928559,"sender":"!12345678","type":"sendtext","payload":"caf\\u00e9 \\ud83d\\ude00 é"}', true);
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.request.payload).toEqual(utf8Encode("café 😀 é"));
+  });
+
+  it("firmware 2.7 (default): a \\u escape keeps its low byte (SimpleJSON stores it in a char), raw UTF-8 passes", () => {
+    const r = parse('{"from":3735928559,"type":"sendtext","payload":"caf\\u00e9 \\u20ac é"}');
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(Array.from(r.request.payload)).toEqual([0x63, 0x61, 0x66, 0xe9, 0x20, 0xac, 0x20, 0xc3, 0xa9]);
   });
 
   it("233 bytes are accepted, 234 refused", () => {
@@ -106,14 +113,20 @@ describe("sendtext", () => {
   it("accepts what the firmware's reader accepts: TRUE, a skipped quote byte, input ending at NUL", () => {
     expect(parse(`{"from":${US},"type":"sendtext",xpayload":"x"}`).ok).toBe(true);
     const b = utf8Encode(`{"from":${US},"type":"sendtext","payload":"x"}\u0000garbage`);
-    expect(parseJsonDownlink(b, US, CHANNEL_COUNT).ok).toBe(true);
+    expect(parseJsonDownlink(b, US, CHANNEL_COUNT, false).ok).toBe(true);
     expect(parse(`{"from":${US}.0,"type":"sendtext","payload":"x","hopLimit":3e0}`).ok).toBe(true);
   });
 });
 
 describe("sendposition", () => {
-  it("latitude_i, longitude_i, altitude and time become an encoded Position", () => {
-    const r = parse(env({ type: "sendposition", payload: { latitude_i: 523456789, longitude_i: -12345678, altitude: 35, time: 1700000000 }, hopLimit: 0 }));
+  it("firmware 2.7 (default): only `time` is encoded; the coordinates lack their has_ flags (MQTT.cpp 214-222)", () => {
+    const r = parse(env({ type: "sendposition", payload: { latitude_i: 523456789, longitude_i: -12345678, altitude: 35, time: 1700000000 } }));
+    expect(r.ok && PositionCodec.decode(r.request.payload)).toEqual({ ok: true, value: { time: 1700000000 } });
+    expectCode(parse(env({ type: "sendposition", payload: { latitude_i: 2 ** 31 } })), JsonDownlinkErrorCode.BadPosition);
+  });
+
+  it("extended: latitude_i, longitude_i, altitude and time become an encoded Position", () => {
+    const r = parse(env({ type: "sendposition", payload: { latitude_i: 523456789, longitude_i: -12345678, altitude: 35, time: 1700000000 }, hopLimit: 0 }), true);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.request.portnum).toBe(PortNum.POSITION_APP);
@@ -123,8 +136,8 @@ describe("sendposition", () => {
     expect(back.ok && back.value).toEqual({ latitudeI: 523456789, longitudeI: -12345678, altitude: 35, time: 1700000000 });
   });
 
-  it("every field is optional; non-numbers are ignored; fractions truncate", () => {
-    const r = parse(env({ type: "sendposition", payload: { time: 5, latitude_i: "52.3", longitude_i: 10.9 } }));
+  it("extended: every field is optional; non-numbers are ignored; fractions truncate", () => {
+    const r = parse(env({ type: "sendposition", payload: { time: 5, latitude_i: "52.3", longitude_i: 10.9 } }), true);
     expect(r.ok).toBe(true);
     if (r.ok) expect(PositionCodec.decode(r.request.payload)).toEqual({ ok: true, value: { time: 5, longitudeI: 10 } });
     const e = parse(env({ type: "sendposition", payload: {} }));
@@ -132,8 +145,8 @@ describe("sendposition", () => {
   });
 
   it("values outside the protobuf types are refused", () => {
-    expectCode(parse(env({ type: "sendposition", payload: { latitude_i: 2 ** 31 } })), JsonDownlinkErrorCode.BadPosition);
-    expectCode(parse(env({ type: "sendposition", payload: { time: -1 } })), JsonDownlinkErrorCode.BadPosition);
+    expectCode(parse(env({ type: "sendposition", payload: { latitude_i: 2 ** 31 } }), true), JsonDownlinkErrorCode.BadPosition);
+    expectCode(parse(env({ type: "sendposition", payload: { time: -1 } }), true), JsonDownlinkErrorCode.BadPosition);
   });
 });
 
@@ -182,7 +195,7 @@ describe("refusals", () => {
     expectCode(parse(env({ type: "x", payload: [[[[[[[1]]]]]]] })), JsonDownlinkErrorCode.UnsupportedType);
     const long = env({ type: "sendtext", payload: "a".repeat(JSON_DOWNLINK_MAX_BYTES) });
     expectCode(parse(long), JsonDownlinkErrorCode.TooLong);
-    expectCode(parseJsonDownlink(new Uint8Array(0), US, CHANNEL_COUNT), JsonDownlinkErrorCode.Empty);
+    expectCode(parseJsonDownlink(new Uint8Array(0), US, CHANNEL_COUNT, false), JsonDownlinkErrorCode.Empty);
     expectCode(parse("[1,2]"), JsonDownlinkErrorCode.NotObject);
     expectCode(parse('"sendtext"'), JsonDownlinkErrorCode.NotObject);
   });
@@ -221,7 +234,7 @@ describe("fuzz: typed result, never an exception", () => {
 
   it("random bytes", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 1100 }), (b) => checkResult(parseJsonDownlink(b, US, CHANNEL_COUNT))),
+      fc.property(fc.uint8Array({ maxLength: 1100 }), (b) => checkResult(parseJsonDownlink(b, US, CHANNEL_COUNT, b.length % 2 === 0))),
       { numRuns: 3000 },
     );
   });
@@ -259,7 +272,7 @@ describe("fuzz: typed result, never an exception", () => {
           else if (e.kind === "delete") b.splice(at, 1);
           else if (e.kind === "truncate") b.length = at;
         }
-        checkResult(parseJsonDownlink(new Uint8Array(b), US, CHANNEL_COUNT));
+        checkResult(parseJsonDownlink(new Uint8Array(b), US, CHANNEL_COUNT, m.edits.length % 2 === 0));
       }),
       { numRuns: 10000 },
     );

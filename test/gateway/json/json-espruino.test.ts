@@ -38,7 +38,7 @@ describe("JSON gateway code under Espruino constraints", () => {
 result = {
   numbers: numbers.map((x) => core.formatJsonNumber(x)),
   uplinks: packets.map((p) => Array.prototype.slice.call(core.serializeJsonUplinkBytes(p, 0xdeadbeef, db))),
-  downlinks: downlinks.map((b) => core.parseJsonDownlink(b, 0xdeadbeef, 2)),
+  downlinks: downlinks.flatMap((b) => [core.parseJsonDownlink(b, 0xdeadbeef, 2, false), core.parseJsonDownlink(b, 0xdeadbeef, 2, true)]),
 };`;
     const sandboxResult = runInEspruinoSandbox(code, scenario, { extraStrip: EXTRA_STRIP, globals: { numbers, packets, downlinks, db }, timeoutMs: 20_000 });
     const result = sandboxResult as { numbers: string[]; uplinks: number[][]; downlinks: unknown[] };
@@ -46,6 +46,6 @@ result = {
     expect(result.uplinks).toEqual(packets.map((p) => Array.from(serializeJsonUplinkBytes(p, 0xdeadbeef, db) as Uint8Array)));
     // Compare structurally (the sandbox's Uint8Array is another realm's).
     const norm = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (ArrayBuffer.isView(x) ? Array.from(x as Uint8Array) : x)));
-    expect(norm(result.downlinks)).toEqual(norm(downlinks.map((b) => parseJsonDownlink(b, 0xdeadbeef, 2))));
+    expect(norm(result.downlinks)).toEqual(norm(downlinks.flatMap((b) => [parseJsonDownlink(b, 0xdeadbeef, 2, false), parseJsonDownlink(b, 0xdeadbeef, 2, true)])));
   });
 });

@@ -83,12 +83,15 @@ describe("top-level keys", () => {
     expect(s).toContain(`{"channel":7,"from":4294967294,"id":2147483648,`);
   });
 
-  it("undecoded packets give undefined", () => {
+  it("an undecoded packet (a PKI DM between others, a drained entry) gives the header with type \"\" (JsonSerialize 412-436)", () => {
     const p = packet(text("x"));
     p.decoded = undefined;
     p.encrypted = new Uint8Array([1, 2, 3]);
-    expect(ser(p)).toBeUndefined();
-    expect(serializeJsonUplinkBytes(p, GATEWAY, undefined)).toBeUndefined();
+    expect(ser(p)).toBe(bare("", undefined));
+    // hop_start 0 without a bitfield: hops unknown, so no hops_away (getHopsAway).
+    p.hopStart = 3;
+    p.hopLimit = 2;
+    expect(ser(p)).toContain('"hop_start":3,"hops_away":1');
   });
 
   it("unlisted port numbers keep type \"\" and have no payload", () => {

@@ -47,10 +47,10 @@ describe("TxQueue", () => {
 
   it("TX queue: late packets sort after normal ones", () => {
     const q = new TxQueue();
-    q.enqueue(mk(1, { priority: Priority.ACK, txAfter: 500 }), OUR);
-    q.enqueue(mk(2, { priority: Priority.BACKGROUND, from: OUR }), OUR);
-    q.enqueue(mk(3, { priority: Priority.MIN }), OUR);
-    q.enqueue(mk(4, { priority: Priority.BACKGROUND, txAfter: 100 }), OUR);
+    q.enqueue(mk(1, { priority: Priority.ACK, txAfter: 500 }), OUR, 0);
+    q.enqueue(mk(2, { priority: Priority.BACKGROUND, from: OUR }), OUR, 0);
+    q.enqueue(mk(3, { priority: Priority.MIN }), OUR, 0);
+    q.enqueue(mk(4, { priority: Priority.BACKGROUND, txAfter: 100 }), OUR, 0);
     expect(q.peek()?.id).toBe(2);
     // Among late packets the same rules apply: priority, not txAfter, decides.
     expect(drain(q)).toEqual([2, 3, 1, 4]);
@@ -58,14 +58,14 @@ describe("TxQueue", () => {
 
   it("TX queue: higher priority first, then packets from others before ours, then FIFO", () => {
     const q = new TxQueue();
-    q.enqueue(mk(1, { from: OUR }), OUR);
-    q.enqueue(mk(2, { from: 0 }), OUR); // from 0 is ours too
-    q.enqueue(mk(3, {}), OUR);
-    q.enqueue(mk(4, { priority: Priority.HIGH, from: OUR }), OUR);
-    q.enqueue(mk(5, { priority: Priority.HIGH }), OUR);
-    q.enqueue(mk(6, {}), OUR);
-    q.enqueue(mk(7, { priority: Priority.HIGH }), OUR);
-    q.enqueue(mk(8, { priority: Priority.BACKGROUND }), OUR);
+    q.enqueue(mk(1, { from: OUR }), OUR, 0);
+    q.enqueue(mk(2, { from: 0 }), OUR, 0); // from 0 is ours too
+    q.enqueue(mk(3, {}), OUR, 0);
+    q.enqueue(mk(4, { priority: Priority.HIGH, from: OUR }), OUR, 0);
+    q.enqueue(mk(5, { priority: Priority.HIGH }), OUR, 0);
+    q.enqueue(mk(6, {}), OUR, 0);
+    q.enqueue(mk(7, { priority: Priority.HIGH }), OUR, 0);
+    q.enqueue(mk(8, { priority: Priority.BACKGROUND }), OUR, 0);
     expect(ids(q)).toEqual([5, 7, 4, 3, 6, 1, 2, 8]);
     expect(drain(q)).toEqual([5, 7, 4, 3, 6, 1, 2, 8]);
     expect(q.stats.enqueued).toBe(8);
@@ -74,17 +74,17 @@ describe("TxQueue", () => {
 
   it("TX queue: full queue evicts the lowest-priority packet only for a higher-priority newcomer", () => {
     const q = new TxQueue();
-    for (let i = 1; i <= 14; i++) q.enqueue(mk(i, { priority: Priority.DEFAULT }), OUR);
-    q.enqueue(mk(15, { priority: Priority.BACKGROUND }), OUR);
-    q.enqueue(mk(16, { priority: Priority.BACKGROUND, from: OUR }), OUR);
+    for (let i = 1; i <= 14; i++) q.enqueue(mk(i, { priority: Priority.DEFAULT }), OUR, 0);
+    q.enqueue(mk(15, { priority: Priority.BACKGROUND }), OUR, 0);
+    q.enqueue(mk(16, { priority: Priority.BACKGROUND, from: OUR }), OUR, 0);
     expect(q.size).toBe(16);
     // The back of the queue is the lowest-priority non-late packet: among equals, our newest one.
-    const r = q.enqueue(mk(17, { priority: Priority.RELIABLE }), OUR);
+    const r = q.enqueue(mk(17, { priority: Priority.RELIABLE }), OUR, 0);
     expect(r.queued).toBe(true);
     expect(r.evicted?.id).toBe(16);
     expect(q.size).toBe(16);
     expect(q.peek()?.id).toBe(17);
-    const r2 = q.enqueue(mk(18, { priority: Priority.DEFAULT }), OUR);
+    const r2 = q.enqueue(mk(18, { priority: Priority.DEFAULT }), OUR, 0);
     expect(r2.evicted?.id).toBe(15);
     expect(q.stats.evictedForPriority).toBe(2);
     expect(ids(q).slice(-2)).toEqual([14, 18]);
@@ -92,41 +92,46 @@ describe("TxQueue", () => {
 
   it("TX queue: otherwise the newcomer is dropped and counted", () => {
     const q = new TxQueue();
-    for (let i = 1; i <= 16; i++) q.enqueue(mk(i, { priority: Priority.DEFAULT }), OUR);
-    const equal = q.enqueue(mk(100, { priority: Priority.DEFAULT }), OUR);
+    for (let i = 1; i <= 16; i++) q.enqueue(mk(i, { priority: Priority.DEFAULT }), OUR, 0);
+    const equal = q.enqueue(mk(100, { priority: Priority.DEFAULT }), OUR, 0);
     expect(equal).toEqual({ queued: false, evicted: undefined });
-    const lower = q.enqueue(mk(101, { priority: Priority.MIN }), OUR);
+    const lower = q.enqueue(mk(101, { priority: Priority.MIN }), OUR, 0);
     expect(lower.queued).toBe(false);
     expect(q.stats.droppedFull).toBe(2);
     expect(q.size).toBe(16);
     expect(q.find(OTHER, 100)).toBeUndefined();
   });
 
-  it("TX queue: late packets are never evicted; the last non-late packet is the candidate", () => {
+  it("TX queue: late packets are evicted only once overdue; the last non-late packet is the first candidate", () => {
     const q = new TxQueue();
-    q.enqueue(mk(1, { priority: Priority.MIN }), OUR);
-    for (let i = 2; i <= 16; i++) q.enqueue(mk(i, { priority: Priority.MIN, txAfter: 1000 + i }), OUR);
-    const r = q.enqueue(mk(17, { priority: Priority.BACKGROUND }), OUR);
+    q.enqueue(mk(1, { priority: Priority.MIN }), OUR, 0);
+    for (let i = 2; i <= 16; i++) q.enqueue(mk(i, { priority: Priority.MIN, txAfter: 1000 + i }), OUR, 0);
+    const r = q.enqueue(mk(17, { priority: Priority.BACKGROUND }), OUR, 0);
     expect(r.evicted?.id).toBe(1);
 
     const allLate = new TxQueue();
-    for (let i = 1; i <= 16; i++) allLate.enqueue(mk(i, { priority: Priority.MIN, txAfter: 1000 }), OUR);
-    expect(allLate.enqueue(mk(17, { priority: Priority.MAX }), OUR).queued).toBe(false);
+    for (let i = 1; i <= 16; i++) allLate.enqueue(mk(i, { priority: Priority.MIN, txAfter: 1000 }), OUR, 0);
+    expect(allLate.enqueue(mk(17, { priority: Priority.MAX }), OUR, 0).queued).toBe(false);
     expect(allLate.stats.droppedFull).toBe(1);
+    // replaceLowerPriorityPacket 187-207: at 2000 ms the back late packet's tx_after (1000) has passed:
+    // it makes room for a newcomer without a tx_after, whatever their priorities.
+    const r2 = allLate.enqueue(mk(18, { priority: Priority.MIN }), OUR, 2000);
+    expect(r2.evicted?.id).toBe(16);
+    expect(allLate.stats.evictedOverdueLate).toBe(1);
   });
 
   it("TX queue: a late newcomer follows the same eviction rule", () => {
     const q = new TxQueue();
-    for (let i = 1; i <= 16; i++) q.enqueue(mk(i, { priority: Priority.BACKGROUND }), OUR);
-    const r = q.enqueue(mk(17, { priority: Priority.DEFAULT, txAfter: 10 }), OUR);
+    for (let i = 1; i <= 16; i++) q.enqueue(mk(i, { priority: Priority.BACKGROUND }), OUR, 0);
+    const r = q.enqueue(mk(17, { priority: Priority.DEFAULT, txAfter: 10 }), OUR, 0);
     expect(r.evicted?.id).toBe(16);
     expect(ids(q).slice(-1)).toEqual([17]);
   });
 
   it("TX queue: find and remove match getFrom, where from 0 means our node number", () => {
     const q = new TxQueue();
-    q.enqueue(mk(1, { from: 0 }), OUR);
-    q.enqueue(mk(1, {}), OUR);
+    q.enqueue(mk(1, { from: 0 }), OUR, 0);
+    q.enqueue(mk(1, {}), OUR, 0);
     expect(q.find(OUR, 1)?.from).toBe(0);
     expect(q.find(0, 1)).toBeUndefined();
     expect(q.find(OTHER, 1)?.from).toBe(OTHER);
@@ -139,31 +144,31 @@ describe("TxQueue", () => {
 
   it("TX queue: remove takes from the normal and/or the late window as asked", () => {
     const q = new TxQueue();
-    q.enqueue(mk(1, { txAfter: 50 }), OUR);
+    q.enqueue(mk(1, { txAfter: 50 }), OUR, 0);
     expect(q.remove(OTHER, 1, true, false)).toBeUndefined();
     expect(q.remove(OTHER, 1, false, true)?.id).toBe(1);
-    q.enqueue(mk(2, {}), OUR);
+    q.enqueue(mk(2, {}), OUR, 0);
     expect(q.remove(OTHER, 2, false, true)).toBeUndefined();
     expect(q.remove(OTHER, 2, true, false)?.id).toBe(2);
-    q.enqueue(mk(3, {}), OUR);
+    q.enqueue(mk(3, {}), OUR, 0);
     expect(q.remove(OTHER, 3, false, false)).toBeUndefined();
   });
 
   it("TX queue: removeLowerHopLimit takes only a queued copy with a lower hop limit (upgrade path)", () => {
     const q = new TxQueue();
-    q.enqueue(mk(1, { hopLimit: 2, txAfter: 9 }), OUR);
+    q.enqueue(mk(1, { hopLimit: 2, txAfter: 9 }), OUR, 0);
     expect(q.removeLowerHopLimit(OTHER, 1, 2)).toBeUndefined();
     expect(q.removeLowerHopLimit(OTHER, 1, 3)?.hopLimit).toBe(2);
-    q.enqueue(mk(2, { hopLimit: 5 }), OUR);
+    q.enqueue(mk(2, { hopLimit: 5 }), OUR, 0);
     expect(q.remove(OTHER, 2, true, true, 5)).toBeUndefined();
     expect(q.remove(OTHER, 2, true, true, 0)?.id).toBe(2);
   });
 
   it("TX queue: moveToLate moves a normal copy behind the normal packets, once", () => {
     const q = new TxQueue();
-    q.enqueue(mk(1, { priority: Priority.HIGH }), OUR);
-    q.enqueue(mk(2, {}), OUR);
-    q.enqueue(mk(3, { priority: Priority.MIN, txAfter: 700 }), OUR);
+    q.enqueue(mk(1, { priority: Priority.HIGH }), OUR, 0);
+    q.enqueue(mk(2, {}), OUR, 0);
+    q.enqueue(mk(3, { priority: Priority.MIN, txAfter: 700 }), OUR, 0);
     expect(q.moveToLate(OTHER, 1, 400)).toBe(true);
     expect(ids(q)).toEqual([2, 1, 3]);
     expect(q.find(OTHER, 1)?.txAfter).toBe(400);
@@ -180,8 +185,8 @@ describe("TxQueue", () => {
 
   it("TX queue: moveToLate keeps the from-us flag of the queued packet", () => {
     const q = new TxQueue();
-    q.enqueue(mk(1, { from: OUR, txAfter: 0 }), OUR);
-    q.enqueue(mk(2, { txAfter: 10 }), OUR);
+    q.enqueue(mk(1, { from: OUR, txAfter: 0 }), OUR, 0);
+    q.enqueue(mk(2, { txAfter: 10 }), OUR, 0);
     q.moveToLate(OUR, 1, 10);
     // Equal priority, both late: the packet from others goes first.
     expect(ids(q)).toEqual([2, 1]);
@@ -189,16 +194,16 @@ describe("TxQueue", () => {
 
   it("TX queue: earliestTxAfter is the smallest txAfter among late packets", () => {
     const q = new TxQueue();
-    q.enqueue(mk(1, {}), OUR);
+    q.enqueue(mk(1, {}), OUR, 0);
     expect(q.earliestTxAfter()).toBeUndefined();
-    q.enqueue(mk(2, { txAfter: 300, priority: Priority.HIGH }), OUR);
-    q.enqueue(mk(3, { txAfter: 120, priority: Priority.MIN }), OUR);
+    q.enqueue(mk(2, { txAfter: 300, priority: Priority.HIGH }), OUR, 0);
+    q.enqueue(mk(3, { txAfter: 120, priority: Priority.MIN }), OUR, 0);
     expect(q.earliestTxAfter()).toBe(120);
   });
 
   it("TX queue: clear empties the queue without counting drops", () => {
     const q = new TxQueue();
-    q.enqueue(mk(1, {}), OUR);
+    q.enqueue(mk(1, {}), OUR, 0);
     q.clear();
     expect(q.isEmpty).toBe(true);
     expect(q.stats.droppedFull).toBe(0);
@@ -244,7 +249,7 @@ describe("TxQueue", () => {
           if (o.kind === "enqueue") {
             const p = mk(nextId++, { priority: o.priority, from: o.fromUs ? OUR : OTHER, txAfter: o.late ? o.txAfter : 0 });
             const e: ModelEntry = { p, fromUs: o.fromUs, seq: seq++ };
-            const r = q.enqueue(p, OUR);
+            const r = q.enqueue(p, OUR, 0);
             model.sort(cmp);
             if (model.length < MAX_TX_QUEUE) {
               expect(r).toEqual({ queued: true, evicted: undefined });
