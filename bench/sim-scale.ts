@@ -1,8 +1,9 @@
 // A speed data point comparable to the spec's Meshtasticator measurement (simulation-model.md 1.9):
 // N nodes placed at random in a 15 km square (10 m apart at least, each within nominal LONG_FAST
 // range of an earlier one), 3GPP suburban path loss with 3 dB link offsets, each node sending a
-// 40-byte broadcast with exponential inter-arrival times of mean 100 s, plus the firmware's own
-// periodic NodeInfo and telemetry broadcasts, for 30 simulated minutes.
+// 40-byte broadcast with exponential inter-arrival times of mean 100 s, plus what firmware 2.7.26
+// nodes send on their own with factory settings (NodeInfo at boot and to nodes met for the first
+// time; no telemetry; these nodes know no position), for 30 simulated minutes.
 //
 //   npx tsx bench/sim-scale.ts [nodes=100] [minutes=30] [seed=44]
 import { maxRangeM } from "../sim/path-loss.js";

@@ -14,13 +14,18 @@ import { copyPacket } from "./mesh/packet.js";
 import type { MeshPacketState } from "./mesh/packet.js";
 import type { Router, RxSource } from "./mesh/router.js";
 import type { NodeInfoModule } from "./modules/node-info.js";
-import { PortNum, Role } from "./wire/enums.js";
+import { PortNum, Role, RoutingError } from "./wire/enums.js";
 
 export interface MeshServiceDeps {
   config: NodeConfig;
   nodes: NodeDb;
   router: Router;
   actions: NodeAction[];
+  /**
+   * A phone drains what we hand it (MeshNodeOptions.phoneConnected). Without one, the firmware's
+   * toPhoneQueue keeps the first packets it gets and is never empty again.
+   */
+  phoneConnected: boolean;
   /** airTime->isTxAllowedChannelUtil(true). */
   politeChannelUtilOk(now: number): boolean;
 }
@@ -28,6 +33,8 @@ export interface MeshServiceDeps {
 export class MeshService {
   nodeInfo: NodeInfoModule | undefined;
   private readonly d: MeshServiceDeps;
+  /** Something went to the phone (with no phone attached it stays in toPhoneQueue). */
+  private phoneQueueUsed = false;
 
   constructor(d: MeshServiceDeps) {
     this.d = d;
@@ -36,7 +43,7 @@ export class MeshService {
   /** MeshService::handleFromRadio. */
   handleFromRadio(p: MeshPacketState, now: number): void {
     const d = this.d;
-    d.nodes.updateFrom(p);
+    d.nodes.updateFrom(p, now);
     const role = d.config.role;
     const preferredRebroadcaster = role === Role.ROUTER || role === Role.ROUTER_LATE || role === Role.CLIENT_BASE;
     const dec = p.decoded;
@@ -51,14 +58,22 @@ export class MeshService {
     this.sendToPhone(copyPacket(p));
   }
 
-  /** MeshService::sendToMesh. */
-  sendToMesh(p: MeshPacketState, src: RxSource, now: number): number {
-    this.d.nodes.updateFrom(p);
-    return this.d.router.sendLocal(p, src, now);
+  /** MeshService::sendToMesh (247-274): `ccToPhone` also hands the phone a copy once it was accepted. */
+  sendToMesh(p: MeshPacketState, src: RxSource, now: number, ccToPhone: boolean): number {
+    this.d.nodes.updateFrom(p, now);
+    const res = this.d.router.sendLocal(p, src, now);
+    if (res === RoutingError.NONE && ccToPhone) this.sendToPhone(copyPacket(p));
+    return res;
   }
 
   /** MeshService::sendToPhone: the packet goes to our app (the driver's "deliver" action). */
   sendToPhone(p: MeshPacketState): void {
+    this.phoneQueueUsed = true;
     this.d.actions.push({ type: "deliver", packet: p });
+  }
+
+  /** MeshService::isToPhoneQueueEmpty. */
+  isToPhoneQueueEmpty(): boolean {
+    return this.d.phoneConnected || !this.phoneQueueUsed;
   }
 }

@@ -16,6 +16,14 @@ export interface RadioRxEvent {
   busy?: boolean;
 }
 
+/** The radio received a frame it could not read (payload CRC error) of this many bytes. */
+export interface RadioRxErrorEvent {
+  type: "radio-rx-error";
+  lengthBytes: number;
+  /** As RadioRxEvent.busy. */
+  busy?: boolean;
+}
+
 /** The radio started (busy = true) or stopped (false) receiving a preamble: the CAD/RX state. */
 export interface ChannelBusyEvent {
   type: "channel-busy";
@@ -84,6 +92,7 @@ export interface SocketClosedEvent {
 
 export type NodeEvent =
   | RadioRxEvent
+  | RadioRxErrorEvent
   | ChannelBusyEvent
   | RadioTxDoneEvent
   | TickEvent

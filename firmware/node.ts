@@ -11,10 +11,10 @@ import { Channels } from "./mesh/channels.js";
 import { configuredOrDefaultMsScaled } from "./mesh/congestion.js";
 import { frequencySlotForPreset, usesDefaultFrequencySlot } from "./mesh/frequency.js";
 import { NodeClock } from "./mesh/node-clock.js";
-import { anyMqttEnabled, hasDefaultChannel, normalizeConfig } from "./mesh/node-config.js";
+import { anyMqttEnabled, hasDefaultChannel, maxNumNodesFor, normalizeConfig } from "./mesh/node-config.js";
 import { DecodeState, perhapsDecode } from "./mesh/packet-crypt.js";
 import type { NodeConfig } from "./mesh/node-config.js";
-import { MAX_NUM_NODES, NodeDb } from "./mesh/node-db.js";
+import { NodeDb } from "./mesh/node-db.js";
 import type { MeshPacketState } from "./mesh/packet.js";
 import { RadioTiming } from "./mesh/radio-timing.js";
 import { RegionCode } from "./mesh/regions.js";
@@ -31,6 +31,7 @@ import { PositionModule } from "./modules/position.js";
 import { RoutingModule } from "./modules/routing.js";
 import { DeviceTelemetryModule } from "./modules/telemetry.js";
 import { TextMessageModule } from "./modules/text-message.js";
+import { AdminModule } from "./modules/admin.js";
 import { TraceRouteModule } from "./modules/traceroute.js";
 import { PortNum, Priority, RoutingError, TransportMechanism } from "./wire/enums.js";
 import type { Data } from "./wire/messages.js";
@@ -60,7 +61,13 @@ export interface MeshNodeOptions {
    * epoch). Undefined: no valid time, so rx_time is 0 and the NodeDB never sees anyone online.
    */
   epochMs?: number;
-  /** NodeDB capacity, ourselves included (0 = MAX_NUM_NODES). */
+  /**
+   * A phone app is attached and drains what the node hands it (the driver's "deliver" actions).
+   * Default false: a standalone node, whose toPhoneQueue fills once and stays full, which is what
+   * stops DeviceTelemetryModule's per-minute phone-only metrics (and the NodeDB refresh they bring).
+   */
+  phoneConnected?: boolean;
+  /** NodeDB capacity, ourselves included (0: MAX_NUM_NODES of the configured hardware model, maxNumNodesFor). */
   maxNodes: number;
   /** The MQTT module's settings; undefined or enabled = false: no gateway. */
   mqtt?: MqttGatewayConfig;
@@ -103,6 +110,11 @@ function newPrivateKey(rng: Rng): Uint8Array {
   return k;
 }
 
+function allZeroKey(k: Uint8Array): boolean {
+  for (let i = 0; i < k.length; i++) if (k[i] !== 0) return false;
+  return true;
+}
+
 /**
  * The key pair a node has at boot (NodeDB.cpp 281-299): unlicensed nodes with a region get one,
  * generated from `rng` when the config has none. Returns the config with the keys set.
@@ -111,6 +123,13 @@ function withKeyPair(c: NodeConfig, pki: PkiPrimitives | undefined, rng: Rng): N
   if (pki === undefined || c.isLicensed || c.region === RegionCode.UNSET) return c;
   const out = Object.assign({}, c);
   if (out.privateKey === undefined || out.privateKey.length !== 32) out.privateKey = newPrivateKey(rng);
+  else if (allZeroKey(out.privateKey)) {
+    // CryptoEngine::regeneratePublicKey refuses a blank private key: the owner gets no key pair
+    // (NodeDB.cpp 285-297), so the node sends no key and cannot use PKI.
+    out.privateKey = undefined;
+    out.publicKey = undefined;
+    return out;
+  }
   out.publicKey = pki.publicKeyFor(out.privateKey);
   return out;
 }
@@ -146,14 +165,16 @@ export class MeshNode implements ModuleContext {
 
   constructor(o: MeshNodeOptions) {
     const raw = withKeyPair(o.config, o.pki, o.rng);
-    const probe = new Channels(raw);
+    this.config = normalizeConfig(raw);
+    // Channels::hasDefaultChannel as the MQTT map report asks it, once the radio is set up: the
+    // frequency slot of the final preset and primary channel name (RadioInterface.cpp 850-856).
+    const probe = new Channels(this.config);
     const primaryEntry = probe.get(probe.primaryIndex);
-    const slot = frequencySlotForPreset(raw.region, raw.modemPreset, raw.channelNum, primaryEntry !== undefined ? primaryEntry.name : "");
-    this.config = normalizeConfig(raw, slot !== null && usesDefaultFrequencySlot(slot.slot, slot.numSlots, raw.modemPreset));
+    const slot = frequencySlotForPreset(this.config.region, this.config.modemPreset, this.config.channelNum, primaryEntry !== undefined ? primaryEntry.name : "");
     this.hasDefaultChannel = hasDefaultChannel(this.config, slot !== null && usesDefaultFrequencySlot(slot.slot, slot.numSlots, this.config.modemPreset));
     this.clock = new NodeClock(o.startMs, o.epochMs);
     this.channels = new Channels(this.config);
-    this.nodes = new NodeDb(this.config.nodeNum, o.maxNodes > 0 ? o.maxNodes : MAX_NUM_NODES);
+    this.nodes = new NodeDb(this.config.nodeNum, o.maxNodes > 0 ? o.maxNodes : maxNumNodesFor(this.config.hwModel));
     this.nodes.self.user = ownerUser(this.config);
     for (let i = 0; i < this.config.favorites.length; i++) this.nodes.getOrCreate(this.config.favorites[i]).isFavorite = true;
     this.timing = new RadioTiming(this.config);
@@ -174,6 +195,7 @@ export class MeshNode implements ModuleContext {
       nodes: this.nodes,
       router: this.router,
       actions: this.actions,
+      phoneConnected: o.phoneConnected === true,
       politeChannelUtilOk: (now) => this.isTxAllowedChannelUtil(true, now),
     });
     // setStartDelay slots in construction order: NodeInfo, Position (not trackers), DeviceTelemetry.
@@ -185,10 +207,12 @@ export class MeshNode implements ModuleContext {
     this.traceroute = new TraceRouteModule(this);
     this.telemetry = new DeviceTelemetryModule(this, o.startMs, positionSlot + 1);
     const routing = new RoutingModule(this, this.router, this.service, this.chain);
-    this.modules = [this.nodeInfo, this.position, this.text, this.traceroute, this.telemetry, routing];
+    this.modules = [new AdminModule(this), this.nodeInfo, this.position, this.text, this.traceroute, this.telemetry, routing];
     this.service.nodeInfo = this.nodeInfo;
     this.router.setModules(this.dispatch());
     this.timers = this.timerTable();
+    // main.cpp 1060: the modules' online count is first taken once setup is done.
+    this.nodes.notifyObservers(this.clock.time(o.startMs));
 
     const mc = o.mqtt;
     this.mqttConfig = mc;
@@ -234,7 +258,7 @@ export class MeshNode implements ModuleContext {
             p.to = req.to;
             p.channel = req.channel;
             if (req.hopLimit !== undefined) p.hopLimit = req.hopLimit;
-            this.service.sendToMesh(p, RxSource.Local, now);
+            this.service.sendToMesh(p, RxSource.Local, now, false);
           },
         },
         json: o.mqttJson,
@@ -253,7 +277,6 @@ export class MeshNode implements ModuleContext {
     return {
       callModules: (p, src, now) => callModules(this.modules, this.chain, p, src, this, now),
       recentlySeenText: (id) => this.text.recentlySeen(id),
-      neighborInfoEnabled: () => this.config.neighborInfoEnabled,
       sendAckNak: (err, to, idFrom, ch, hops, wantAck, now) => this.sendAckNak(err, to, idFrom, ch, hops, wantAck, now),
       sendOurNodeInfo: (dest, wantReplies, ch, shorter, now) => this.nodeInfo.sendOurNodeInfo(dest, wantReplies, ch, shorter, undefined, now),
       processUpgradedPacket: (p) => this.traceroute.processUpgradedPacket(p),
@@ -294,7 +317,7 @@ export class MeshNode implements ModuleContext {
         if (a.type === "socket-open")
           this.actions.push({ type: "socket-open", host: a.host, port: a.port, tls: a.tls, tlsInsecure: this.mqttConfig !== undefined && this.mqttConfig.tlsInsecure });
         else if (a.type === "socket-write" || a.type === "socket-close") this.actions.push(a);
-        else if (a.type === "deliver") mqtt.onMessage(a.topic, a.payload, now);
+        else if (a.type === "deliver") mqtt.onMessage(a.topic, a.payload, now, a.qos);
         else if (a.type === "connected") mqtt.runOnce(now);
         else if (a.type === "disconnected" || a.type === "connect-failed") this.actions.push({ type: "log", message: "mqtt: " + a.reason + ": " + a.detail });
         else if (a.type === "log") this.actions.push({ type: "log", message: "mqtt: " + a.message });
@@ -310,6 +333,9 @@ export class MeshNode implements ModuleContext {
     switch (ev.type) {
       case "radio-rx":
         this.router.onRadioRx(ev.frame, ev.rssi, ev.snr, ev.busy === true, now);
+        break;
+      case "radio-rx-error":
+        this.router.onRadioRxError(ev.lengthBytes, ev.busy === true, now);
         break;
       case "channel-busy":
         this.router.onChannelBusy(ev.busy, now);
@@ -406,7 +432,7 @@ export class MeshNode implements ModuleContext {
     p.wantAck = req.wantAck;
     if (req.hopLimit > 0 || req.hopLimitExact === true) p.hopLimit = req.hopLimit;
     p.pkiEncrypted = req.pkiEncrypted;
-    return this.service.sendToMesh(p, RxSource.User, now) === RoutingError.NONE ? p.id : 0;
+    return this.service.sendToMesh(p, RxSource.User, now, false) === RoutingError.NONE ? p.id : 0;
   }
 
   sendText(to: number, text: string, channel: number, wantAck: boolean, now: number): number {
@@ -421,8 +447,12 @@ export class MeshNode implements ModuleContext {
     return this.router.allocForSending(data, now);
   }
 
-  sendToMesh(p: MeshPacketState, src: RxSource, now: number): number {
-    return this.service.sendToMesh(p, src, now);
+  sendToMesh(p: MeshPacketState, src: RxSource, now: number, ccToPhone?: boolean): number {
+    return this.service.sendToMesh(p, src, now, ccToPhone === true);
+  }
+
+  isToPhoneQueueEmpty(): boolean {
+    return this.service.isToPhoneQueueEmpty();
   }
 
   sendToPhone(p: MeshPacketState): void {
@@ -464,8 +494,9 @@ export class MeshNode implements ModuleContext {
     return this.timing.stats.txUtilizationPercent(now);
   }
 
-  numOnline(now: number): number {
-    return this.nodes.numOnline(this.clock.time(now), false);
+  /** NodeStatus::getNumOnline: the NodeDB's snapshot (NodeDb.onlineSnapshot), not a live count. */
+  numOnline(_now: number): number {
+    return this.nodes.onlineSnapshot;
   }
 
   scaledIntervalMs(configuredSecs: number, defaultSecs: number, now: number): number {
@@ -496,7 +527,7 @@ export class MeshNode implements ModuleContext {
     return {
       txGood: s.txGood,
       rxGood: s.rxGood,
-      rxBad: drops["bad-frame"] || 0,
+      rxBad: (drops["bad-frame"] || 0) + (drops["crc-error"] || 0),
       txRelay: s.txRelay,
       txDrop: (drops["queue-full"] || 0) + (drops["queue-evicted"] || 0),
       rxDupe: s.rxDupe,

@@ -2,7 +2,8 @@
 // decoded, lost in a collision or missed because the receiver was transmitting (half duplex). It
 // tells each radio's owner, through a MediumSink, what its radio would report: channel busy when a
 // preamble above the CAD threshold is detected, channel quiet when the last one ends, the frames it
-// decoded (radio-rx) and the end of its own transmissions (radio-tx-done).
+// decoded (radio-rx), the frames it was demodulating when a collision corrupted them (radio-rx-error,
+// a payload CRC error) and the end of its own transmissions (radio-tx-done).
 //
 // Timing per transmission (no propagation delay; all receivers see the same instants):
 //   start            transmit(): arrivals created at every radio above its interference floor,
@@ -11,7 +12,8 @@
 //                    activity (busy). `busyDetectSymbols` models the CAD/preamble-detection time
 //                    (default 2.5 symbols, the CAD part of the firmware's slot time), so two nodes that
 //                    start within that window do not hear each other start and collide.
-//   start + ToA      END event: sender gets radio-tx-done, receivers get radio-rx or nothing.
+//   start + ToA      END event: sender gets radio-tx-done, receivers get radio-rx, radio-rx-error
+//                    or nothing.
 // ToA is the exact Semtech time on air of the frame (firmware/mesh/airtime.ts timeOnAirMs), not the
 // node's whole-millisecond accounting value and not Meshtasticator's (cr + 4) payload factor.
 //
@@ -20,7 +22,7 @@
 // costs work only at the radios that can hear it.
 import { timeOnAirMs, symbolTimeMs } from "../firmware/mesh/airtime.js";
 import type { LoraModulation } from "../firmware/mesh/airtime.js";
-import type { NodeEvent, RadioRxEvent, RadioTxDoneEvent } from "../firmware/node-events.js";
+import type { NodeEvent, RadioRxErrorEvent, RadioRxEvent, RadioTxDoneEvent } from "../firmware/node-events.js";
 import type { EventQueue, SimEvent } from "./event-queue.js";
 import { MESHTASTICATOR_LOG_DISTANCE, PathLossModel, maxRangeM, pathLossDb } from "./path-loss.js";
 import type { LogDistanceParams } from "./path-loss.js";
@@ -128,6 +130,11 @@ export interface RadioCounters {
   rxOk: number;
   /** Decodable frames (above sensitivity) lost to a collision. */
   rxCollided: number;
+  /**
+   * Of those, the ones this radio was demodulating (it was idle when they began, or they captured
+   * it): the payload fails its CRC and the node gets radio-rx-error. The others end unnoticed.
+   */
+  rxCrcErrors: number;
   /** Decodable frames lost because this radio transmitted during them. */
   rxHalfDuplex: number;
   /** Frames detected (above the CAD threshold) but below the sensitivity. */
@@ -157,6 +164,13 @@ class Arrival {
   /** Counted in the receiver's busy count (after DETECT). */
   counted = false;
   lost = 0;
+  /**
+   * The receiver demodulates this frame: it was idle when the frame began (or this frame captured it
+   * from an earlier one). A locked frame lost to a collision ends in a payload CRC error.
+   */
+  locked = false;
+  /** A later, stronger frame took the receiver over: this one ends in nothing, not a CRC error. */
+  switched = false;
   /** Interference energy over this frame's critical section (mW·ms), summed mode only. */
   interference = 0;
 }
@@ -198,6 +212,7 @@ export class Medium {
   private readonly scratch: number[] = [];
   private readonly txDone: RadioTxDoneEvent = { type: "radio-tx-done", busy: false };
   private readonly rxEvent: RadioRxEvent = { type: "radio-rx", frame: new Uint8Array(0), rssi: 0, snr: 0, busy: false };
+  private readonly rxErrorEvent: RadioRxErrorEvent = { type: "radio-rx-error", lengthBytes: 0, busy: false };
 
   constructor(queue: EventQueue, sink: MediumSink, options: MediumOptions) {
     this.queue = queue;
@@ -224,7 +239,7 @@ export class Medium {
       this.channelIds.set(key, id);
     }
     this.channelKeys.push(id);
-    this.counters.push({ txPackets: 0, txAirtimeMs: 0, txRefused: 0, txOverBusy: 0, rxOk: 0, rxCollided: 0, rxHalfDuplex: 0, rxWeak: 0 });
+    this.counters.push({ txPackets: 0, txAirtimeMs: 0, txRefused: 0, txOverBusy: 0, rxOk: 0, rxCollided: 0, rxCrcErrors: 0, rxHalfDuplex: 0, rxWeak: 0 });
     this.sending.push(null);
     this.active.push([]);
     this.busy.push(0);
@@ -339,17 +354,25 @@ export class Medium {
       a.counted = false;
       a.lost = this.sending[rx] !== null ? LOST_HALF_DUPLEX : 0;
       a.interference = 0;
+      a.switched = false;
       if (a.detectable) anyDetectable = true;
       const list = this.active[rx];
+      let idle = true;
       for (let j = 0; j < list.length; j++) {
         const b = list[j];
+        if (b.locked && !b.switched && b.tx.end > now) idle = false;
         if (sum) this.addInterference(a, b, now);
         else if (framesOverlap(now, tx.lockAt - now, b.tx.end)) {
           const r = capture(b.rssi, a.rssi, thr);
           if (r !== Capture.SECOND_LOST) b.lost |= LOST_COLLISION;
           if (r !== Capture.FIRST_LOST) a.lost |= LOST_COLLISION;
+          else if (b.locked && a.decodable) {
+            b.switched = true;
+            idle = true;
+          }
         }
       }
+      a.locked = a.decodable && a.lost !== LOST_HALF_DUPLEX && idle;
       list.push(a);
       tx.arrivals.push(a);
     }
@@ -427,6 +450,13 @@ export class Medium {
         const snr = Math.round((a.rssi - this.thresholds[rx].noiseFloorDbm) * 4) / 4;
         ev.snr = snr < this.options.maxSnrDb ? snr : this.options.maxSnrDb;
         ev.busy = this.busy[rx] > 0;
+        this.sink.radioEvent(rx, ev, now);
+      } else if (a.locked && !a.switched && (a.lost & LOST_HALF_DUPLEX) === 0 && this.sending[rx] === null) {
+        // The header was received, the payload was not: the radio reports a CRC error.
+        const ev = this.rxErrorEvent;
+        ev.lengthBytes = tx.frame.length;
+        ev.busy = this.busy[rx] > 0;
+        c.rxCrcErrors++;
         this.sink.radioEvent(rx, ev, now);
       } else if (a.counted && this.busy[rx] === 0 && this.sending[rx] === null) {
         this.sink.radioEvent(rx, QUIET, now);

@@ -33,14 +33,16 @@ export type BuildKind = (typeof BUILD_KINDS)[number];
  * out of, and a client-only MQTT decoder; each is described where it is done. The gateway build
  * went from 137 KB to 96 KB that way; the node and selftest budgets hold their builds' sizes, so
  * growth fails CI. Issue 13 (firmware 2.7.26 parity: the router's layers, the module chain, first
- * sight, key pinning, congestion scaling, position and telemetry rules) added about 18 KB to every
- * build (gateway 113.4 KB, node 110.4 KB, selftest 105.4 KB when set); the budgets were raised to
- * hold that, not more. Whether the boards run it is measured on the real interpreter (issue 14),
+ * sight, key pinning, congestion scaling, position and telemetry rules, then the admin module's
+ * refusals, nanopb's string rules, the clock's quality, the NodeDB's order and online snapshot, the
+ * radio's receive path and MQTT.cpp's edge cases) added about 26 KB to every build (gateway
+ * 119.3 KB, node 116.3 KB, selftest 111.2 KB when set); the budgets were raised to hold that, with
+ * under 5 KB to spare. Whether the boards run it is measured on the real interpreter (issue 14),
  * where the bundle is read from Storage (flash) rather than held in RAM.
  */
-export const GATEWAY_BUNDLE_BUDGET_BYTES = 120 * 1024;
-export const NODE_BUNDLE_BUDGET_BYTES = 116 * 1024;
-export const SELFTEST_BUNDLE_BUDGET_BYTES = 110 * 1024;
+export const GATEWAY_BUNDLE_BUDGET_BYTES = 124 * 1024;
+export const NODE_BUNDLE_BUDGET_BYTES = 120 * 1024;
+export const SELFTEST_BUNDLE_BUDGET_BYTES = 115 * 1024;
 export const BUNDLE_BUDGET_BYTES: Record<BuildKind, number> = {
   gateway: GATEWAY_BUNDLE_BUDGET_BYTES,
   node: NODE_BUNDLE_BUDGET_BYTES,

@@ -4,6 +4,7 @@
 // from Storage (board-config.ts); without one, or with an invalid one, the board still runs as a
 // plain node on its defaults and says why on the console.
 import { nodeIdOf } from "../../firmware/gateway/node-id.js";
+import { normalizeConfig } from "../../firmware/mesh/node-config.js";
 import { regionInfo } from "../../firmware/mesh/regions.js";
 import { MeshNode } from "../../firmware/node.js";
 import type { BoardDef } from "../defs/board.js";
@@ -89,7 +90,8 @@ export function boot(board: BoardDef, kind: BootKind, createRadio: RadioFactory)
   let radio: LoraRadio | undefined;
   try {
     const r = createRadio(board);
-    r.init(radioConfigFor(nodeConfig));
+    // Tuned like the firmware after boot: the "Default" channel name fixed up first (Channels.cpp 71-73).
+    r.init(radioConfigFor(normalizeConfig(nodeConfig)));
     radio = r;
   } catch (e) {
     printLine("radio: " + errorText(e) + "; running without a radio");

@@ -30,8 +30,24 @@ export interface PkiPrimitives {
   aesCcmDecrypt(key32: Uint8Array, nonce13: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | null;
 }
 
-/** The AES-256 key shared with a peer: SHA-256(X25519(ourPrivate, theirPublic)), or null for a weak key. */
+/**
+ * Whether a public key's u-coordinate (bit 255 masked) is below p = 2^255 − 19. The firmware's
+ * Curve25519::dh2 (rweather Crypto, called at CryptoEngine.cpp 202) fails for one that is not, where
+ * X25519 implementations that follow RFC 7748 reduce it and go on.
+ */
+export function isCanonicalX25519(pub: Uint8Array): boolean {
+  if (pub.length !== PKI_KEY_BYTES) return false;
+  if ((pub[31] & 0x7f) !== 0x7f) return true;
+  for (let i = 30; i >= 1; i--) if (pub[i] !== 0xff) return true;
+  return pub[0] < 0xed;
+}
+
+/**
+ * The AES-256 key shared with a peer: SHA-256(X25519(ourPrivate, theirPublic)), or null for a weak
+ * or non-canonical public key.
+ */
 export function pkiSharedKey(prims: PkiPrimitives, ourPrivate: Uint8Array, theirPublic: Uint8Array): Uint8Array | null {
+  if (!isCanonicalX25519(theirPublic)) return null;
   const shared = prims.x25519(ourPrivate, theirPublic);
   return shared === null ? null : prims.sha256(shared);
 }

@@ -16,9 +16,13 @@ export const DownlinkDrop = {
   /** FIRMWARE: zero-length MQTT payload (MQTT::onReceive returns on length 0). */
   Empty: "empty",
   /**
-   * MESHPORT: the payload is longer than DOWNLINK_MAX_ENVELOPE_BYTES. The firmware never sees one:
-   * PubSubClient's 1024-byte buffer (setBufferSize(1024, 1024), spec 5.3) discards it, and proxy
-   * mode carries at most 435 bytes (spec 5.9). Our own MQTT client or a phone could deliver more.
+   * FIRMWARE in effect, counted by meshport: the MQTT PUBLISH that carried it is longer than
+   * PubSubClient's 1024-byte buffer (MQTT.cpp 324 setBufferSize(1024, 1024); mqttPacketFits).
+   * PubSubClient's readPacket ignores such a packet before MQTT::onReceive runs, whatever its topic,
+   * so JSON topics count here too. Our MqttClient takes packets up to maxPacketBytes (2048 by
+   * default, more for `meshport listen`), so the gateway applies the firmware's bound itself; a
+   * delivery whose QoS the caller does not pass is measured as QoS 0 (MqttModule.onMessage). Also a
+   * payload alone over DOWNLINK_MAX_ENVELOPE_BYTES. Proxy mode carries at most 435 bytes (spec 5.9).
    */
   TooLarge: "too-large",
   /** FIRMWARE: a client proxy message while proxy_to_client_enabled is off (PhoneAPI.cpp 207-213). */
@@ -29,13 +33,20 @@ export const DownlinkDrop = {
    * nothing usable arrives; MqttGatewayConfig.jsonDownlinkExtended reads it as UTF-8 (develop).
    */
   ProxyText: "proxy-text",
-  /** FIRMWARE: not a ServiceEnvelope (pb_decode fails). */
+  /** FIRMWARE: not a ServiceEnvelope (pb_decode fails, a channel_id or gateway_id that is not UTF-8 included). */
   BadEnvelope: "bad-envelope",
-  /** FIRMWARE: ServiceEnvelope without `packet` (ServiceEnvelope.cpp requires all three fields). */
+  /** FIRMWARE: ServiceEnvelope without `packet` (MQTT.cpp 64-68). */
   NoPacket: "no-packet",
-  /** FIRMWARE: ServiceEnvelope without `channel_id` (or an empty one). */
+  /**
+   * FIRMWARE: ServiceEnvelope without `channel_id` (MQTT.cpp 64-68), or with an empty one: that one
+   * passes the decoder, but no channel's effective name is "", so MQTT.cpp 70-75 refuse it.
+   */
   NoChannelId: "no-channel-id",
-  /** FIRMWARE: ServiceEnvelope without `gateway_id` (or an empty one). */
+  /**
+   * FIRMWARE: ServiceEnvelope without `gateway_id` (MQTT.cpp 64-68). An empty `gateway_id` on the
+   * wire is not refused: nanopb allocates "" for the POINTER field (mqtt.pb.h 95-96), which passes
+   * the NULL check and differs from our id, so the envelope is processed like any other.
+   */
   NoGatewayId: "no-gateway-id",
 
   // ---- channel ----
@@ -62,7 +73,7 @@ export const DownlinkDrop = {
    * Firmware 2.7 accepts it; develop drops it in the router (MESHTASTIC_PREHOP_DROP, spec 5.7
    * step 7 and section 7). Such a packet claims more hops left than it started with, so its hop
    * count is a lie; refusing it also keeps a producer from inflating the relay radius.
-   * MqttGatewayConfig.strictDownlink = false turns it off.
+   * Only with MqttGatewayConfig.strictDownlink (off by default).
    */
   HopStartBelowLimit: "hop-start-below-limit",
 
@@ -73,7 +84,7 @@ export const DownlinkDrop = {
    * protobuf downlink at all (spec 5.7 step 2), so it accepts "msh/2/e/LONGFAST/!x" carrying a
    * LongFast envelope. A compliant broker only delivers topics we subscribed to, so a mismatch means
    * a broker bridge or phone (proxy mode) that rewrites topics, or a forged envelope.
-   * MqttGatewayConfig.strictDownlink = false turns it off.
+   * Only with MqttGatewayConfig.strictDownlink (off by default).
    */
   TopicMismatch: "topic-mismatch",
 
@@ -121,7 +132,11 @@ export const DownlinkDrop = {
   JsonChannelNotAllowed: "json-channel-not-allowed",
   /** FIRMWARE: zero-length JSON payload. */
   JsonEmpty: "json-EMPTY",
-  /** FIRMWARE: longer than PubSubClient's 1024-byte buffer (JSON_DOWNLINK_MAX_BYTES). */
+  /**
+   * FIRMWARE: longer than PubSubClient's 1024-byte buffer (JSON_DOWNLINK_MAX_BYTES). The gateway
+   * counts a JSON downlink whose whole MQTT packet is too long as too-large first, so this only
+   * comes from parseJsonDownlink used on a payload alone.
+   */
   JsonTooLong: "json-TOO_LONG",
   /** FIRMWARE: not JSON by the firmware's reader. */
   JsonBadJson: "json-BAD_JSON",
@@ -158,8 +173,24 @@ export type DownlinkDrop = (typeof DownlinkDrop)[keyof typeof DownlinkDrop];
  * Largest downlink payload meshport reads: PubSubClient's buffer in the firmware (1024 bytes,
  * spec 5.3). The largest envelope the firmware itself publishes (256-byte encrypted payload, a
  * 32-byte public key, header fields, channel_id ≤ 11 and gateway_id 9 bytes) is under 400 bytes.
+ * The gateway checks the whole MQTT packet first (mqttPacketFits), which is the tighter bound.
  */
 export const DOWNLINK_MAX_ENVELOPE_BYTES = 1024;
+
+/** PubSubClient's receive buffer in the firmware: MQTT.cpp 324 setBufferSize(1024, 1024). */
+export const PUBSUB_BUFFER_BYTES = 1024;
+
+/**
+ * Whether PubSubClient would deliver a PUBLISH of `payloadBytes` on a topic of `topicBytes` (UTF-8)
+ * at `qos`: its readPacket counts every byte of the packet (type byte, 1-4 remaining-length bytes,
+ * the 2-byte topic length, the topic, QoS 1's 2-byte packet id, the payload) and ignores the
+ * packet when that is over its buffer. On msh/2/e/LongFast/!xxxxxxxx that leaves 993 payload bytes.
+ */
+export function mqttPacketFits(topicBytes: number, payloadBytes: number, qos: 0 | 1): boolean {
+  const remaining = 2 + topicBytes + (qos === 1 ? 2 : 0) + payloadBytes;
+  // One length byte below 128; from 128 at least two, and a third only past 16383, far over the buffer anyway.
+  return 1 + (remaining < 0x80 ? 1 : 2) + remaining <= PUBSUB_BUFFER_BYTES;
+}
 
 /** The counter key for a JSON downlink refusal code (JsonDownlinkErrorCode): "json-" + code. */
 export function jsonDropReason(code: string): string {

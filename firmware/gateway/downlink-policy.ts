@@ -1,6 +1,6 @@
 // Gateway policies beyond the firmware (spec section 9), as one value derived from
-// MqttGatewayConfig. With the defaults every policy is off except strictDownlink (two refusals
-// firmware 2.7 does not make); with that off too, the gateway behaves like firmware 2.7.
+// MqttGatewayConfig. With the defaults every policy is off, strictDownlink included (defaultMqttConfig),
+// so the gateway behaves like firmware 2.7 until an operator turns one on.
 import { DEFAULT_PSK } from "../crypto/psk.js";
 import { DownlinkRateLimiter } from "./downlink-rate-limit.js";
 import type { MqttGatewayConfig } from "./mqtt-config.js";

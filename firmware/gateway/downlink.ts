@@ -8,6 +8,7 @@
 // last.
 import { PortNum, TransportMechanism } from "../wire/enums.js";
 import { ServiceEnvelopeCodec } from "../wire/messages.js";
+import { cString, nanopbStringsValid } from "../wire/nanopb-strings.js";
 import type { Channels } from "../mesh/channels.js";
 import type { NodeDb } from "../mesh/node-db.js";
 import { HOP_MAX, emptyPacket } from "../mesh/packet.js";
@@ -43,6 +44,9 @@ export type DownlinkResult =
   | { kind: "local-ack"; id: number; channel: number }
   | { kind: "drop"; reason: DownlinkDrop };
 
+/** ServiceEnvelope channel_id and gateway_id. */
+const ENVELOPE_STRING_FIELDS = [2, 3];
+
 function drop(reason: DownlinkDrop): DownlinkResult {
   return { kind: "drop", reason };
 }
@@ -72,15 +76,20 @@ export function downlinkDecision(bytes: Uint8Array, ctx: DownlinkContext): Downl
   if (bytes.length === 0) return drop(DownlinkDrop.Empty);
   if (bytes.length > DOWNLINK_MAX_ENVELOPE_BYTES) return drop(DownlinkDrop.TooLarge);
   const r = ServiceEnvelopeCodec.decode(bytes);
-  if (!r.ok) return drop(DownlinkDrop.BadEnvelope);
+  // pb_decode with PB_VALIDATE_UTF8 also refuses channel_id / gateway_id that are not UTF-8.
+  if (!r.ok || !nanopbStringsValid(bytes, ENVELOPE_STRING_FIELDS)) return drop(DownlinkDrop.BadEnvelope);
   const env = r.value;
-  // ServiceEnvelope.cpp: all three fields or nothing (the firmware treats "" as absent too).
+  // MQTT.cpp 64-68: packet, channel_id and gateway_id must be present (non-NULL). They are nanopb
+  // POINTER fields (mqtt.pb.h 95-96): a string on the wire, even empty, is allocated, so only an
+  // absent field is refused here. An empty gateway_id then differs from our id and goes on (92).
   const m = env.packet;
   if (m === undefined) return drop(DownlinkDrop.NoPacket);
-  const channelId = env.channelId;
+  // C strings: the firmware compares them up to their first NUL.
+  const channelId = env.channelId === undefined ? undefined : cString(env.channelId);
+  // An empty channel_id passes 64-68 but no slot's effective name is "", so 70-75 refuse it: counted here.
   if (channelId === undefined || channelId === "") return drop(DownlinkDrop.NoChannelId);
-  const gatewayId = env.gatewayId;
-  if (gatewayId === undefined || gatewayId === "") return drop(DownlinkDrop.NoGatewayId);
+  if (env.gatewayId === undefined) return drop(DownlinkDrop.NoGatewayId);
+  const gatewayId = cString(env.gatewayId);
   // getByName is case-insensitive with a primary fallback, but the name must then match exactly.
   const ch = ctx.channels.getByName(channelId);
   const isPki = channelId === PKI_CHANNEL_ID;

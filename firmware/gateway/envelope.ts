@@ -5,7 +5,10 @@ import { ServiceEnvelopeCodec } from "../wire/messages.js";
 import type { MeshPacket, ServiceEnvelope } from "../wire/messages.js";
 import { nodeIdOf } from "./node-id.js";
 
-/** A ServiceEnvelope with the three fields the firmware's decoder insists on (ServiceEnvelope.cpp). */
+/**
+ * A ServiceEnvelope with the three fields MQTT.cpp 64-68 insist on. `gatewayId` may be "": the
+ * field was on the wire but empty, which the firmware accepts (nanopb allocates "" for it).
+ */
 export interface CompleteEnvelope {
   packet: MeshPacket;
   channelId: string;
@@ -21,13 +24,17 @@ function missing(what: string): DecodeResult<CompleteEnvelope> {
   return { ok: false, error: new WireError(WireErrorCode.MissingField, "envelope has no " + what, 0) };
 }
 
-/** Decodes an envelope and requires packet, channel_id and gateway_id, as the firmware does before any routing. */
+/**
+ * Decodes an envelope and requires what the firmware requires before any routing (MQTT.cpp 64-75):
+ * packet, gateway_id present (its NULL check, so "" passes), and a non-empty channel_id (no channel
+ * is named "", so 70-75 refuse an empty one).
+ */
 export function decodeEnvelope(bytes: Uint8Array): DecodeResult<CompleteEnvelope> {
   const r = ServiceEnvelopeCodec.decode(bytes);
   if (!r.ok) return r;
   const e: ServiceEnvelope = r.value;
   if (e.packet === undefined) return missing("packet");
   if (e.channelId === undefined || e.channelId === "") return missing("channel_id");
-  if (e.gatewayId === undefined || e.gatewayId === "") return missing("gateway_id");
+  if (e.gatewayId === undefined) return missing("gateway_id");
   return { ok: true, value: { packet: e.packet, channelId: e.channelId, gatewayId: e.gatewayId } };
 }

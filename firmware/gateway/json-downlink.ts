@@ -381,7 +381,11 @@ export function jsonMember(o: JsonObject, key: string): JsonValue | undefined {
 // ---------------------------------------------------------------------------------------------
 // The downlink envelope.
 
-/** Largest downlink payload read: PubSubClient's 1024-byte buffer (spec 5.3 setBufferSize). */
+/**
+ * Largest payload parseJsonDownlink reads: PubSubClient's 1024-byte buffer (spec 5.3 setBufferSize).
+ * The gateway checks the whole MQTT packet against that buffer first (mqttPacketFits in
+ * downlink-drops.ts), so this bound only matters to callers that have the payload alone.
+ */
 export const JSON_DOWNLINK_MAX_BYTES = 1024;
 /** Nesting bound for downlink JSON; a valid envelope needs 2 (envelope > position payload). */
 export const JSON_DOWNLINK_MAX_DEPTH = 8;
@@ -544,9 +548,10 @@ export function parseJsonDownlink(payload: Uint8Array, ourNum: number, channelCo
 }
 
 /**
- * MQTT::onReceive's channel rule for JSON topics: the channel named by the topic segment after
- * `<root>/2/json/` (looked up like Channels::getByName: any case, else the primary channel) must
- * have a name starting with "mqtt" in any case (strncasecmp over 4 bytes) and downlink enabled.
+ * MQTT::onReceive's channel rule for JSON topics (MQTT.cpp 399-405): the channel named by the topic
+ * (jsonDownlinkChannel in topics.ts), looked up by Channels::getByName (every slot, DISABLED ones
+ * included, any case, else the primary channel), must have a name starting with "mqtt" in any case
+ * (strncasecmp over 4 bytes) and downlink enabled.
  */
 export function jsonDownlinkAllowed(topicChannelName: string, channels: Channels): boolean {
   const ch = channels.getByName(topicChannelName);

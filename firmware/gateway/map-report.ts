@@ -16,9 +16,13 @@ import { mapTopic } from "./topics.js";
 /** The firmware version string we report (firmware_version holds at most 17 characters). */
 export const MESHPORT_FIRMWARE_VERSION = "2.7.26.meshport";
 
+/**
+ * At least hourly (NodeDB.cpp 398-401), in ms capped at INT32_MAX (about 24.8 days) as
+ * Default::getConfiguredOrDefaultMs does (MQTT.cpp 448-449, Default.cpp 6-15 secondsToMsClamped).
+ */
 export function mapIntervalMs(s: MapReportSettings): number {
   const secs = s.publishIntervalSecs < DEFAULT_MAP_INTERVAL_SECS ? DEFAULT_MAP_INTERVAL_SECS : s.publishIntervalSecs;
-  return secs * 1000;
+  return Math.min(secs * 1000, 0x7fffffff);
 }
 
 export function mapPrecision(s: MapReportSettings): number {

@@ -32,7 +32,8 @@ export interface MqttGatewayConfig {
   keepaliveSeconds: number;
   /**
    * Reconnect policy: "backoff" (exponential with jitter between reconnectMinMs and reconnectMaxMs,
-   * meshport's default) or "fixed" (the firmware's 30 s between attempts).
+   * meshport's default) or "fixed" (the firmware's timing: its next loop, 20 ms, after an established
+   * connection drops, 30 s after a failed attempt; MQTT.cpp 625-646).
    */
   reconnect: "backoff" | "fixed";
   reconnectMinMs: number;
@@ -108,13 +109,22 @@ export function defaultMqttConfig(): MqttGatewayConfig {
   };
 }
 
-/** Host part of `address` (before ':'); "" stays "". */
-export function hostOf(address: string): string {
+/**
+ * Where parseHostAndPort splits `address` (MQTT.cpp 270-283): at the first ':' only when it is
+ * after index 0, so ":1884" is all host (port unchanged); -1 when there is no split.
+ */
+function portColon(address: string): number {
   const i = address.indexOf(":");
+  return i > 0 ? i : -1;
+}
+
+/** Host part of `address` (before a ':' that is not its first character); "" stays "". */
+export function hostOf(address: string): string {
+  const i = portColon(address);
   return i < 0 ? address : address.substring(0, i);
 }
 
-/** isDefaultServer: empty host or exactly mqtt.meshtastic.org. */
+/** isDefaultServer (MQTT.cpp 285-288): the host parseHostAndPort leaves is empty or exactly mqtt.meshtastic.org. */
 export function isDefaultServer(address: string): boolean {
   const h = hostOf(address);
   return h === "" || h === DEFAULT_MQTT_HOST;
@@ -160,7 +170,7 @@ export function isPrivateAddress(address: string): boolean {
 /** Broker host and port: 1883, or 8883 with TLS; host:port in `address` overrides; "" → the default server. */
 export function brokerEndpoint(c: MqttGatewayConfig): { host: string; port: number } {
   const host = c.address === "" ? DEFAULT_MQTT_HOST : hostOf(c.address);
-  const i = c.address.indexOf(":");
+  const i = portColon(c.address);
   let port = c.tlsEnabled ? 8883 : 1883;
   if (i >= 0) {
     const p = parseInt(c.address.substring(i + 1), 10);

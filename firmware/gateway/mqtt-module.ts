@@ -1,7 +1,7 @@
 // The MQTT module (src/mqtt/MQTT.cpp) as a sans-IO object: uplink and downlink rules, the offline
 // queue, subscriptions, map reports and optional 2.7 JSON. It talks to the broker through an
 // MqttLink: the MQTT client in direct mode, or the phone in client-proxy mode.
-import { utf8Encode } from "../bytes/utf8.js";
+import { utf8Encode, utf8Length } from "../bytes/utf8.js";
 import { ServiceEnvelopeCodec } from "../wire/messages.js";
 import { nodeIdOf } from "./node-id.js";
 import type { Channels } from "../mesh/channels.js";
@@ -11,7 +11,7 @@ import type { NodeDb } from "../mesh/node-db.js";
 import type { MeshPacketState } from "../mesh/packet.js";
 import { fromWirePacket } from "../mesh/packet-wire.js";
 import { downlinkDecision } from "./downlink.js";
-import { DownlinkDrop, jsonDropReason } from "./downlink-drops.js";
+import { DownlinkDrop, jsonDropReason, mqttPacketFits } from "./downlink-drops.js";
 import { downlinkPolicyOf } from "./downlink-policy.js";
 import type { DownlinkPolicy } from "./downlink-policy.js";
 import { jsonDownlinkAllowed } from "./json-downlink.js";
@@ -20,7 +20,7 @@ import { buildMapReport, mapIntervalMs } from "./map-report.js";
 import { OfflineQueue } from "./offline-queue.js";
 import { isDefaultServer, isPrivateAddress } from "./mqtt-config.js";
 import type { MqttGatewayConfig } from "./mqtt-config.js";
-import { PKI_CHANNEL_ID, TopicKind, downlinkFilter, jsonTopic, parseTopic } from "./topics.js";
+import { PKI_CHANNEL_ID, TopicKind, downlinkFilter, jsonDownlinkChannel, jsonTopic } from "./topics.js";
 import { uplinkDecision } from "./uplink.js";
 import type { UplinkDrop } from "./uplink.js";
 
@@ -231,11 +231,20 @@ export class MqttModule {
     else this.onMessage(topic, utf8Encode(text), now);
   }
 
-  /** A message from the broker (or from the phone in proxy mode). */
-  onMessage(topic: string, payload: Uint8Array, now: number): void {
-    const t = parseTopic(topic);
-    if (t !== undefined && t.kind === TopicKind.Json) {
-      this.onJsonMessage(t.channelId, payload, now);
+  /**
+   * A message from the broker (or from the phone in proxy mode), delivered with `qos` (the packet id
+   * of QoS 1 counts against the firmware's buffer; a caller that does not pass it is taken as 0).
+   */
+  onMessage(topic: string, payload: Uint8Array, now: number, qos?: 0 | 1): void {
+    // PubSubClient ignores a packet longer than its buffer before MQTT::onReceive (MQTT.cpp 324).
+    if (!mqttPacketFits(utf8Length(topic), payload.length, qos === 1 ? 1 : 0)) {
+      this.count(this.stats.downlinkDrops, DownlinkDrop.TooLarge);
+      return;
+    }
+    // MQTT.cpp 391-398: JSON only under our own ROOT/2/json/; every other topic is a protobuf envelope.
+    const jsonChannel = jsonDownlinkChannel(topic, this.root());
+    if (jsonChannel !== undefined) {
+      this.onJsonMessage(jsonChannel, payload, now);
       return;
     }
     const r = downlinkDecision(payload, {

@@ -79,3 +79,19 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
   }
   return undefined;
 }
+
+/**
+ * The gateway's JSON downlink rule (MQTT.cpp 391-398): a topic is JSON when it starts with exactly
+ * ROOT/2/json/ for our configured root (strncmp, case-sensitive). Its channel is the first
+ * non-empty '/'-separated segment after that prefix (strtok), or, when there is none, the rest
+ * itself ("" or only slashes), which no channel is named. Returns undefined for any other topic,
+ * which then goes to the protobuf path (onReceiveProto). parseTopic is the looser reader for tools.
+ */
+export function jsonDownlinkChannel(topic: string, root: string): string | undefined {
+  const prefix = rootOrDefault(root) + "/2/json/";
+  if (topic.indexOf(prefix) !== 0) return undefined;
+  const rest = topic.substring(prefix.length);
+  const parts = rest.split("/");
+  for (let i = 0; i < parts.length; i++) if (parts[i] !== "") return parts[i];
+  return rest;
+}

@@ -56,12 +56,16 @@ export function uplinkDecision(enc: MeshPacketState, dec: MeshPacketState, chInd
   if (!isPki && (ch === undefined || !ch.uplinkEnabled)) return { publish: false, reason: UplinkDrop.ChannelUplinkDisabled };
   const channelId = isPki ? PKI_CHANNEL_ID : (ch as { name: string }).name;
   let packet;
-  if (ctx.encryptionEnabled) packet = toWirePacket(enc, false);
-  else if (d !== undefined) {
+  if (ctx.encryptionEnabled) {
+    packet = toWirePacket(enc, false);
+    // As encrypted, a PKI packet's channel byte is 0 (Router.cpp 674, 797-799).
+    if (isPki) packet.channel = 0;
+  } else if (d !== undefined) {
+    // MQTT.cpp 807-808: mp_decoded as it is, its channel the local index chIndex (Router.cpp
+    // 365-368), PKI or not: our PKI DM sent on channel 1 (Router.cpp 262-268) says 1.
     packet = toWirePacket(dec, true);
     packet.channel = chIndex;
   } else return { publish: false, reason: UplinkDrop.NothingToPublish };
-  if (isPki) packet.channel = 0;
   const topic = envelopeTopic(ctx.root, channelId, nodeIdOf(ctx.ourNum));
   return { publish: true, topic, channelId, envelope: encodeEnvelope(packet, channelId, ctx.ourNum) };
 }

@@ -124,13 +124,15 @@ export class AirtimeStats {
   /** All airtime in the 6 channel buckets as a percentage of 60 s (the firmware's channel_utilization). */
   channelUtilizationPercent(now: number): number {
     this.advance(now);
-    return (sum(this.channelUtil) * 100) / CHANNEL_UTIL_WINDOW_MS;
+    // airtime.cpp 110: (float(sum) / float(60000)) * 100, each step rounded to float.
+    return Math.fround(Math.fround(Math.fround(sum(this.channelUtil)) / CHANNEL_UTIL_WINDOW_MS) * 100);
   }
 
   /** Our TX airtime in the 60 minute buckets as a percentage of one hour (air_util_tx). */
   txUtilizationPercent(now: number): number {
     this.advance(now);
-    return (sum(this.txUtil) * 100) / TX_UTIL_WINDOW_MS;
+    // airtime.cpp 120, in float likewise.
+    return Math.fround(Math.fround(Math.fround(sum(this.txUtil)) / TX_UTIL_WINDOW_MS) * 100);
   }
 
   /**

@@ -4,6 +4,7 @@ import type { ChannelKey } from "../crypto/channel-decrypt.js";
 import { expandPsk } from "../crypto/psk.js";
 import { ChannelRole } from "../wire/enums.js";
 import { effectiveChannelName } from "./modem-preset.js";
+import { MAX_CHANNELS } from "./node-config.js";
 import type { ChannelConfig, NodeConfig } from "./node-config.js";
 
 export interface ChannelEntry {
@@ -35,12 +36,15 @@ export class Channels {
   readonly primaryIndex: number = 0;
   /** Enabled channels as decryptWithChannels wants them, in index order. */
   readonly keys: ChannelKey[] = [];
+  /** Effective name of an unnamed slot: the preset's display name, or "Custom" (getByName). */
+  private readonly unsetName: string;
 
   constructor(config: NodeConfig) {
     const list: ChannelConfig[] = config.channels;
     let primary = 0;
     for (let i = 0; i < list.length; i++) if (list[i].role === ChannelRole.PRIMARY) primary = i;
     this.primaryIndex = primary;
+    this.unsetName = effectiveChannelName("", config.usePreset, config.modemPreset);
     const primaryPsk = list.length > 0 ? expandPsk(list[primary].psk) : expandPsk(new Uint8Array(0));
     for (let i = 0; i < list.length; i++) {
       const c = list[i];
@@ -73,13 +77,23 @@ export class Channels {
     return false;
   }
 
-  /** Channels::getByName: case-insensitive on the effective name, falling back to the primary channel. */
+  /**
+   * Channels::getByName (Channels.cpp 318-327): the first of all MAX_CHANNELS slots whose effective
+   * name equals `name` case-insensitively, whatever its role, else the primary channel. The firmware
+   * always has 8 slots (Channels.cpp 275-277); those past our configured ones are DISABLED and
+   * unnamed, so they carry the preset's name (getName 358-370) and are matched like the others.
+   */
   getByName(name: string): ChannelEntry {
     const want = lowerAscii(name);
     for (let i = 0; i < this.entries.length; i++) {
       const e = this.entries[i];
-      if (e.role !== ChannelRole.DISABLED && lowerAscii(e.name) === want) return e;
+      if (lowerAscii(e.name) === want) return e;
     }
+    const index = this.entries.length;
+    // The first slot past ours: DISABLED and unnamed (fixupChannel), no uplink or downlink. A
+    // DISABLED slot has no key (getKey 216-217, length -1) and so no hash (generateHash 41-43).
+    if (index < MAX_CHANNELS && lowerAscii(this.unsetName) === want)
+      return { index, role: ChannelRole.DISABLED, name: this.unsetName, key: null, hash: -1, uplinkEnabled: false, downlinkEnabled: false, positionPrecision: 0 };
     return this.entries[this.primaryIndex];
   }
 }

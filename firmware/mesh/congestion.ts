@@ -54,7 +54,7 @@ export function configuredOrDefaultMsScaled(configuredSecs: number, defaultSecs:
   const base = configuredOrDefaultMs(configuredSecs, defaultSecs);
   if (isScalingExempt(role)) return base;
   const coef = presetCongestionCoefficient(numOnline, preset);
-  const scaled = Math.fround(Math.fround(base) * coef);
-  if (scaled >= MAX_INTERVAL_MS) return MAX_INTERVAL_MS;
-  return Math.floor(scaled);
+  // Default.cpp 58-60: saturation is tested on the double product, the result is the float one.
+  if (base * coef >= MAX_INTERVAL_MS) return MAX_INTERVAL_MS;
+  return Math.floor(Math.fround(Math.fround(base) * coef));
 }

@@ -77,7 +77,7 @@ export class FloodingLayer {
 
   /** FloodingRouter::reprocessPacket: NodeDB update and the traceroute hop, for a packet relayed again. */
   reprocessPacket(p: MeshPacketState, now: number): void {
-    this.core.nodes.updateFrom(p);
+    this.core.nodes.updateFrom(p, now);
     if (p.decoded === undefined && perhapsDecode(this.core.crypt, p) !== DecodeState.Success) return;
     if (p.decoded !== undefined && (p.decoded.portnum || 0) === PortNum.TRACEROUTE_APP && this.core.up !== undefined) this.core.up.processUpgradedPacket(p, now);
   }

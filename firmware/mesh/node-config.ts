@@ -24,6 +24,14 @@ export const MAX_INTERVAL_SECS = 0x7fffffff;
 /** HardwareModel.HELTEC_V3, the board meshport's defaults describe (owner.hw_model = HW_VENDOR). */
 export const HW_MODEL_HELTEC_V3 = 43;
 
+/**
+ * MAX_NUM_NODES for a hardware model (mesh-pb-constants.h 44-66): 100 on ESP32, and on ESP32-S3
+ * by flash size: 200 with 8 MB (the Heltec V3), 250 with 16 MB. Other models here get 100.
+ */
+export function maxNumNodesFor(hwModel: number): number {
+  return hwModel === HW_MODEL_HELTEC_V3 ? 200 : 100;
+}
+
 /** min_node_info_broadcast_secs (Default.h 30). */
 export const MIN_NODE_INFO_BROADCAST_SECS = 60 * 60;
 
@@ -53,6 +61,12 @@ export interface NodeConfig {
   /** Owner MAC address (6 bytes; the firmware sends it in its User), or undefined. */
   macaddr: Uint8Array | undefined;
   isLicensed: boolean;
+  /**
+   * owner.is_unmessagable: undefined until a role that sets it is installed (has_is_unmessagable
+   * false: the field is not sent), then true for good; later roles never clear it
+   * (NodeDB::installRoleDefaults 949-987).
+   */
+  isUnmessagable: boolean | undefined;
   role: number;
   rebroadcastMode: number;
   region: number;
@@ -92,8 +106,6 @@ export interface NodeConfig {
   /** TelemetryConfig.device_telemetry_enabled (off since 2.7.13) and device_update_interval. */
   deviceTelemetryEnabled: boolean;
   telemetryIntervalSecs: number;
-  /** NeighborInfoConfig.enabled (off by default: NEIGHBORINFO_APP packets are dropped). */
-  neighborInfoEnabled: boolean;
   /**
    * The node was just flashed or factory reset (radioGeneration 1): its first NodeInfo and position
    * ask for replies. False models a node that booted before with its config stored.
@@ -111,11 +123,6 @@ export interface NodeConfig {
 /** Channel 0 as Channels::initDefaultChannel makes it: PRIMARY, psk {0x01}, empty name, precision 13 (2.7). */
 export function defaultChannel(): ChannelConfig {
   return { role: ChannelRole.PRIMARY, name: "", psk: new Uint8Array([1]), uplinkEnabled: false, downlinkEnabled: false, positionPrecision: 13 };
-}
-
-/** Roles that mark the owner unmessagable (NodeDB::installRoleDefaults). */
-export function isUnmessagableRole(role: number): boolean {
-  return role === Role.ROUTER || role === Role.ROUTER_LATE || role === Role.TRACKER || role === Role.SENSOR || role === Role.TAK_TRACKER;
 }
 
 /** The factory position_flags: altitude (MSL), speed, heading, DOP and satellites (NodeDB.cpp 743-746). */
@@ -142,6 +149,7 @@ export function defaultNodeConfig(nodeNum: number, region?: number): NodeConfig 
     // mark a locally administered address.
     macaddr: new Uint8Array([0x02, 0x00, (nodeNum >>> 24) & 0xff, (nodeNum >>> 16) & 0xff, (nodeNum >>> 8) & 0xff, nodeNum & 0xff]),
     isLicensed: false,
+    isUnmessagable: undefined,
     role: Role.CLIENT,
     rebroadcastMode: RebroadcastMode.ALL,
     region: r,
@@ -169,7 +177,6 @@ export function defaultNodeConfig(nodeNum: number, region?: number): NodeConfig 
     positionSmartMinimumDistance: 100,
     deviceTelemetryEnabled: false,
     telemetryIntervalSecs: MAX_INTERVAL_SECS,
-    neighborInfoEnabled: false,
     freshInstall: false,
     sendNodeInfo: true,
     sendPosition: true,
@@ -188,6 +195,8 @@ export function setRole(c: NodeConfig, role: number): void {
   if (c.rebroadcastMode === RebroadcastMode.NONE && (r === Role.ROUTER || r === Role.ROUTER_LATE)) c.rebroadcastMode = RebroadcastMode.ALL;
   if (r === c.role) return;
   c.role = r;
+  // installRoleDefaults (949-987): these roles mark the owner unmessagable; nothing clears it.
+  if (r === Role.ROUTER || r === Role.ROUTER_LATE || r === Role.SENSOR || r === Role.TRACKER || r === Role.TAK_TRACKER) c.isUnmessagable = true;
   if (r === Role.ROUTER) {
     c.positionBroadcastSecs = 12 * 60 * 60;
     c.telemetryIntervalSecs = 12 * 60 * 60;
@@ -255,7 +264,7 @@ function isRouterRole(role: number): boolean {
  * routers) and a smart minimum of 5 min when positions go on a default channel, intervals clamped to
  * MAX_INTERVAL, hop limit at most 7, licensed owners in LOCAL_ONLY, at most 8 channels. Returns a copy.
  */
-export function normalizeConfig(c: NodeConfig, usesDefaultFrequencySlot: boolean): NodeConfig {
+export function normalizeConfig(c: NodeConfig): NodeConfig {
   const out: NodeConfig = Object.assign({}, c);
   if (out.channels.length > MAX_CHANNELS) out.channels = out.channels.slice(0, MAX_CHANNELS);
   out.channels = out.channels.slice();
@@ -270,15 +279,11 @@ export function normalizeConfig(c: NodeConfig, usesDefaultFrequencySlot: boolean
       if (admin || cur.psk.length > 0) out.channels[i] = Object.assign({}, cur, { psk: new Uint8Array(0), role: admin ? ChannelRole.DISABLED : cur.role });
     }
   }
-  // RadioInterface::applyModemConfig (801-826): a preset wider than the region's band is LONG_FAST.
-  if (out.usePreset && out.region !== RegionCode.UNSET) {
-    const r = regionInfo(out.region);
-    const p = modemPresetParams(out.modemPreset);
-    const bw = r.wideLora ? p.wideBandwidthKhz : p.bandwidthKhz;
-    if (r.freqEndMhz - r.freqStartMhz < bw / 1000) out.modemPreset = LONG_FAST_PRESET;
-  }
+  // NodeDB::NodeDB (336-367) applies the default-channel floors before the radio is set up: the
+  // frequency slot is not known yet (RadioInterface::uses_default_frequency_slot keeps its initial
+  // true) and the preset is the configured one, before applyModemConfig's fallback below.
   const router = isRouterRole(out.role);
-  if (hasDefaultChannel(out, usesDefaultFrequencySlot)) out.telemetryIntervalSecs = configuredOrMinimum(out.telemetryIntervalSecs, router ? ONE_DAY / 2 : 30 * 60);
+  if (hasDefaultChannel(out, true)) out.telemetryIntervalSecs = configuredOrMinimum(out.telemetryIntervalSecs, router ? ONE_DAY / 2 : 30 * 60);
   for (let i = 0; i < out.channels.length; i++) {
     if (out.channels[i].positionPrecision === 0) continue;
     if (isDefaultChannel(out, i)) {
@@ -286,6 +291,13 @@ export function normalizeConfig(c: NodeConfig, usesDefaultFrequencySlot: boolean
       out.positionSmartMinimumIntervalSecs = configuredOrMinimum(out.positionSmartMinimumIntervalSecs, 5 * 60);
     }
     break;
+  }
+  // RadioInterface::applyModemConfig (801-826): a preset wider than the region's band is LONG_FAST.
+  if (out.usePreset && out.region !== RegionCode.UNSET) {
+    const r = regionInfo(out.region);
+    const p = modemPresetParams(out.modemPreset);
+    const bw = r.wideLora ? p.wideBandwidthKhz : p.bandwidthKhz;
+    if (r.freqEndMhz - r.freqStartMhz < bw / 1000) out.modemPreset = LONG_FAST_PRESET;
   }
   // AdminModule.cpp 673-676: no regular NodeInfo more than once an hour (ham mode sets 600 s itself).
   if (!out.isLicensed && out.nodeInfoBroadcastSecs > 0 && out.nodeInfoBroadcastSecs < MIN_NODE_INFO_BROADCAST_SECS) out.nodeInfoBroadcastSecs = MIN_NODE_INFO_BROADCAST_SECS;

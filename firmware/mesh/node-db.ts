@@ -25,6 +25,9 @@ export const MAX_NUM_NODES = 100;
 /** hops_away when it cannot be computed (spec 6.4). */
 export const HOPS_UNKNOWN = -1;
 
+/** sortMeshDB runs at most this often (NodeDB.cpp 2029). */
+const NODEDB_SORT_THROTTLE_MS = 5000;
+
 /** NUM_ONLINE_SECS: a node heard within 2 hours counts as online. */
 export const NUM_ONLINE_SECS = 2 * 60 * 60;
 
@@ -122,11 +125,23 @@ export class NodeDb {
   private readonly ourNum: number;
   /** Index 0 is ourselves (meshNodes[0]). */
   private readonly nodes: NodeInfo[] = [];
+  /**
+   * The online count the modules scale their intervals by (NodeStatus::getNumOnline): a snapshot of
+   * numOnline taken at notifyObservers, i.e. at boot and when a position, device telemetry or a
+   * changed User is stored (NodeDB.cpp 1753, 1776, 1903; main.cpp 1060), not a live count.
+   */
+  onlineSnapshot = 0;
+  private lastSortMs: number | undefined;
 
   constructor(ourNum: number, capacity: number) {
     this.ourNum = ourNum >>> 0;
     this.capacity = capacity > 1 ? capacity : MAX_NUM_NODES;
     this.nodes.push(emptyNode(this.ourNum));
+  }
+
+  /** NodeDB::notifyObservers: the modules' online count is taken now. */
+  notifyObservers(nowSecs: number): void {
+    this.onlineSnapshot = this.numOnline(nowSecs, false);
   }
 
   /** Evictions so far (kept for the reports; the same as stats.evicted). */
@@ -170,7 +185,9 @@ export class NodeDb {
         const c = this.nodes[i];
         if (c.isFavorite || c.isIgnored) continue;
         if (oldest < 0 || c.lastHeard < this.nodes[oldest].lastHeard) oldest = i;
-        if (keyOf(c.user) === undefined && (boring < 0 || c.lastHeard < this.nodes[boring].lastHeard)) boring = i;
+        // "Boring" (2112-2117): no public key at all (public_key.size == 0), whatever its length otherwise.
+        const keyLen = c.user !== undefined && c.user.publicKey !== undefined ? c.user.publicKey.length : 0;
+        if (keyLen === 0 && (boring < 0 || c.lastHeard < this.nodes[boring].lastHeard)) boring = i;
       }
       const victim = boring >= 0 ? boring : oldest;
       if (victim >= 0) {
@@ -200,8 +217,8 @@ export class NodeDb {
     return n !== undefined && n.isFavorite;
   }
 
-  /** NodeDB::updateFrom for a decoded packet we heard (or are sending). */
-  updateFrom(p: MeshPacketState): void {
+  /** NodeDB::updateFrom for a decoded packet we heard (or are sending); `now` in ms for the sort's throttle. */
+  updateFrom(p: MeshPacketState, now: number): void {
     if (p.from === this.ourNum || p.decoded === undefined || p.from === 0) return;
     const n = this.getOrCreate(p.from);
     if (p.rxTime !== 0) n.lastHeard = p.rxTime;
@@ -209,13 +226,38 @@ export class NodeDb {
     n.viaMqtt = p.viaMqtt;
     const h = packetHopsAway(p);
     if (h >= 0) n.hopsAway = h;
+    this.sortMeshDB(now);
+  }
+
+  /**
+   * NodeDB::sortMeshDB (2027-2055), at most every 5 s: ourselves first, then favourites, then by
+   * last_heard, most recent first (a reverse bubble sort that swaps only on a strict difference, so
+   * ties keep their order). The order decides which of two equally old nodes is evicted.
+   */
+  sortMeshDB(now: number): void {
+    if (this.lastSortMs !== undefined && now - this.lastSortMs < NODEDB_SORT_THROTTLE_MS) return;
+    this.lastSortMs = now;
+    const a = this.nodes;
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let i = a.length - 1; i > 0; i--) {
+        const cur = a[i];
+        const prev = a[i - 1];
+        if (prev.num === this.ourNum) continue;
+        if (cur.num === this.ourNum || (cur.isFavorite && !prev.isFavorite) || (cur.isFavorite === prev.isFavorite && cur.lastHeard > prev.lastHeard)) {
+          a[i] = prev;
+          a[i - 1] = cur;
+          changed = true;
+        }
+      }
+    }
   }
 
   /**
    * NodeDB::updateUser. `ourKey` is our own public key (owner.public_key), if any. The User is
    * stored with its id forced to our form of the node number.
    */
-  updateUser(num: number, u: User, channel: number, ourKey: Uint8Array | undefined): UserUpdate {
+  updateUser(num: number, u: User, channel: number, ourKey: Uint8Array | undefined, nowSecs: number): UserUpdate {
     const n = this.getOrCreate(num);
     const theirs = keyOf(u);
     if (theirs !== undefined && num !== this.ourNum && ourKey !== undefined && sameBytes(theirs, ourKey)) {
@@ -231,24 +273,32 @@ export class NodeDb {
     const changed = n.user === undefined || !sameUser(n.user, stored) || (num !== this.ourNum && n.channel !== channel);
     n.user = stored;
     if (num !== this.ourNum) n.channel = channel;
-    return changed ? UserUpdate.Changed : UserUpdate.Same;
+    if (!changed) return UserUpdate.Same;
+    this.notifyObservers(nowSecs);
+    return UserUpdate.Changed;
   }
 
   /**
    * NodeDB::updatePosition for a remote node: a Position carrying only a time updates only the time;
    * any other replaces the stored one, whose time survives when the new one has none.
    */
-  updatePosition(num: number, pos: Position): void {
+  updatePosition(num: number, pos: Position, nowSecs: number): void {
     const n = this.getOrCreate(num);
     const timeOnly = (pos.time || 0) > 0 && !pos.latitudeI && !pos.longitudeI && !pos.timestamp && !pos.locationSource;
-    if (timeOnly) {
-      n.position = Object.assign({}, n.position, { time: pos.time });
-      return;
+    if (timeOnly) n.position = Object.assign({}, n.position, { time: pos.time });
+    else {
+      const keep = n.position !== undefined ? n.position.time : undefined;
+      const next: Position = Object.assign({}, pos);
+      if ((next.time || 0) === 0 && keep !== undefined) next.time = keep;
+      n.position = next;
     }
-    const keep = n.position !== undefined ? n.position.time : undefined;
-    const next: Position = Object.assign({}, pos);
-    if ((next.time || 0) === 0 && keep !== undefined) next.time = keep;
-    n.position = next;
+    this.notifyObservers(nowSecs);
+  }
+
+  /** NodeDB::updateTelemetry (1762-1777): device metrics only. */
+  updateTelemetry(num: number, metrics: DeviceMetrics, nowSecs: number): void {
+    this.getOrCreate(num).deviceMetrics = metrics;
+    this.notifyObservers(nowSecs);
   }
 
   /** getNumOnlineMeshNodes: nodes (ourselves included) heard within NUM_ONLINE_SECS of `nowSecs`. */

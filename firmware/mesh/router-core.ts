@@ -26,7 +26,7 @@ import { packetHopsAway } from "./node-db.js";
 import type { NodeDb } from "./node-db.js";
 import { perhapsEncode } from "./packet-crypt.js";
 import type { CryptDeps } from "./packet-crypt.js";
-import { PacketHistory } from "./packet-history.js";
+import { PacketHistory, packetHistoryMax } from "./packet-history.js";
 import { PacketIdGenerator } from "./packet-id.js";
 import { BROADCAST, HOP_MAX, copyPacket, emptyPacket, isBroadcast } from "./packet.js";
 import type { MeshPacketState } from "./packet.js";
@@ -135,7 +135,7 @@ export class RouterCore {
     this.ourRelayByte = lastByteOfNodeNum(d.config.nodeNum);
     const drops: RouterDropCounts = {};
     this.stats = { rxGood: 0, rxDupe: 0, decodeFailed: 0, txGood: 0, txRelay: 0, txRelayCanceled: 0, txDeferred: 0, retransmissions: 0, maxRetransmitReached: 0, implicitAcks: 0, drops };
-    this.history = new PacketHistory(d.config.nodeNum);
+    this.history = new PacketHistory(d.config.nodeNum, packetHistoryMax(d.nodes.capacity));
     this.tx = new TxScheduler(d.config, d.timing, d.rng, d.actions, this.stats);
     this.crypt = { config: d.config, channels: d.channels, nodes: d.nodes, cipher: d.cipher, pki: d.pki, rng: d.rng, drops };
     this.ids = new PacketIdGenerator(d.rng);
@@ -238,7 +238,9 @@ export class RouterCore {
   shouldDecrementHopLimit(p: MeshPacketState): boolean {
     if (packetHopsAway(p) === 0) return true;
     if (!isRouterRole(this.config.role)) return true;
+    // Every NodeDB entry, ours included (Router.cpp 102-127 scans from index 0).
     const list = this.nodes.list();
+    list.unshift(this.nodes.self);
     for (let i = 0; i < list.length; i++) {
       const n = list[i];
       if (!n.isFavorite || n.user === undefined || !isRouterRole(n.user.role || 0)) continue;

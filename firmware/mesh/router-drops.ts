@@ -11,12 +11,14 @@
 //   queue ................... MeshPacketQueue::enqueue
 
 export const RouterDrop = {
-  // ---- on the air, before the router (RadioLibInterface::handleReceiveInterrupt 541-615) ----
-  /** Header shorter than 16 bytes or longer than 255 (readData error, "too short"). */
+  // ---- on the air, before the router (RadioLibInterface::handleReceiveInterrupt 531-625) ----
+  /** Header shorter than 16 bytes or longer than 255 ("too short", 572-577): a bad frame, its airtime booked. */
   BadFrame: "bad-frame",
-  /** Header `from` is 0: "altered packet with from == 0 can do Remote Node Administration" (:582-585). */
+  /** The radio reported a payload CRC error (readData error, 561-570): a bad frame, its airtime booked. */
+  CrcError: "crc-error",
+  /** Header `from` is 0: counted good, no airtime, not routed ("can do Remote Node Administration", 580-588). */
   FromZero: "from-zero",
-  /** Region UNSET: nothing is received (:547-552). */
+  /** Region UNSET: nothing is received (547-552). */
   RegionUnset: "region-unset",
 
   // ---- receive filters (Router::perhapsHandleReceived 849-872) ----

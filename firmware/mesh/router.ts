@@ -18,7 +18,8 @@
 // Timers (runDue): the local receive queue, NextHopRouter::doRetransmissions, the transmit delay.
 import type { Routing } from "../wire/messages.js";
 import { PortNum, RebroadcastMode, RoutingError, TransportMechanism } from "../wire/enums.js";
-import { decodeLoraFrame } from "../wire/lora-header.js";
+import { readU32le } from "../bytes/le32.js";
+import { LORA_HEADER_LEN, decodeLoraFrame } from "../wire/lora-header.js";
 import { AirtimeKind } from "./airtime-stats.js";
 import { FloodingLayer } from "./flooding.js";
 import type { FloodingUpcalls } from "./flooding.js";
@@ -75,8 +76,6 @@ const CORE_PORTNUMS: number[] = [
 export interface ModuleDispatch extends RouterUpcalls {
   callModules(p: MeshPacketState, src: RxSource, now: number): void;
   recentlySeenText(id: number): boolean;
-  /** moduleConfig.neighbor_info.enabled. */
-  neighborInfoEnabled(): boolean;
 }
 
 export class Router {
@@ -141,7 +140,9 @@ export class Router {
       this.enqueueReceivedMessage(p);
       return RoutingError.NONE;
     }
-    if (isBroadcast(p.to)) this.handleReceived(copyPacket(p), src, now);
+    // The packet itself, as Router.cpp 258-260 passes it: what the modules alter (our hop in a
+    // traceroute, user.id, position precision) goes on the air.
+    if (isBroadcast(p.to)) this.handleReceived(p, src, now);
     if (p.channel === 0 && !p.pkiEncrypted && !isBroadcast(p.to)) {
       const n = core.nodes.get(p.to);
       if (n !== undefined) p.channel = n.channel;
@@ -166,40 +167,63 @@ export class Router {
 
   // ---------------------------------------------------------------- receive
 
-  /** A frame from the radio (RadioLibInterface::handleReceiveInterrupt, then the router). */
+  /**
+   * A frame from the radio: RadioLibInterface::handleReceiveInterrupt (531-625), which books its
+   * airtime, then onNotify's setTransmitDelay (372-375), drawn with that airtime counted, then the
+   * router's thread.
+   */
   onRadioRx(frame: Uint8Array, rssi: number, snr: number, busy: boolean, now: number): void {
     const core = this.core;
     const airtime = core.timing.airtimeMs(frame.length);
-    // ISR_RX: the transmit delay is drawn again at once, for what is queued now.
+    const p = this.receiveInterrupt(frame, airtime, now);
     core.tx.onRxDone(busy, now);
+    if (p === undefined) return;
+    p.rxSnr = snr;
+    p.rxRssi = rssi;
+    this.perhapsHandleReceived(p, now);
+  }
+
+  /**
+   * A frame the radio could not read (payload CRC error, RadioLibInterface.cpp 561-570): a bad
+   * frame, its airtime on the channel, and a new transmit delay.
+   */
+  onRadioRxError(lengthBytes: number, busy: boolean, now: number): void {
+    const core = this.core;
+    core.timing.stats.logAirtime(AirtimeKind.RX_ALL, core.timing.airtimeMs(lengthBytes), now);
+    countDrop(core.stats.drops, RouterDrop.CrcError);
+    core.tx.onRxDone(busy, now);
+  }
+
+  /** handleReceiveInterrupt's checks and bookkeeping; the packet to route, if any. */
+  private receiveInterrupt(frame: Uint8Array, airtime: number, now: number): MeshPacketState | undefined {
+    const core = this.core;
     if (core.config.region === 0) {
       core.timing.stats.logAirtime(AirtimeKind.RX_ALL, airtime, now);
       countDrop(core.stats.drops, RouterDrop.RegionUnset);
-      return;
+      return undefined;
+    }
+    // 585-588: counted good, no airtime booked, not routed (it could pose as remote admin).
+    if (frame.length >= LORA_HEADER_LEN && readU32le(frame, 4) === 0) {
+      core.stats.rxGood++;
+      countDrop(core.stats.drops, RouterDrop.FromZero);
+      return undefined;
     }
     const r = decodeLoraFrame(frame);
     if (!r.ok) {
       core.timing.stats.logAirtime(AirtimeKind.RX_ALL, airtime, now);
       countDrop(core.stats.drops, RouterDrop.BadFrame);
-      return;
+      return undefined;
     }
     core.stats.rxGood++;
-    const h = r.value.header;
-    if (h.from === 0) {
-      countDrop(core.stats.drops, RouterDrop.FromZero);
-      return;
-    }
-    const p = fromLoraHeader(h, new Uint8Array(r.value.payload));
+    const p = fromLoraHeader(r.value.header, new Uint8Array(r.value.payload));
     // Without hop_start (firmware < 2.3) next_hop and relay_node are not valid.
     if (p.hopStart === 0) {
       p.nextHop = 0;
       p.relayNode = 0;
     }
-    p.rxSnr = snr;
-    p.rxRssi = rssi;
     p.transportMechanism = TransportMechanism.LORA;
     core.timing.recordRx(airtime, now);
-    this.perhapsHandleReceived(p, now);
+    return p;
   }
 
   onTxDone(busy: boolean, now: number): void {
@@ -237,7 +261,8 @@ export class Router {
       skip = true;
     } else if (state === DecodeState.Success) {
       const port = (p.decoded as { portnum?: number }).portnum || 0;
-      if (port === PortNum.NEIGHBORINFO_APP && (this.dispatch === undefined || !this.dispatch.neighborInfoEnabled())) {
+      // NeighborInfoModule is not ported: its factory default (off) is what meshport runs.
+      if (port === PortNum.NEIGHBORINFO_APP) {
         core.cancelSending(p.from, p.id);
         countDrop(core.stats.drops, RouterDrop.NeighborInfoOff);
         skip = true;

@@ -23,8 +23,13 @@ export interface ModuleContext {
   readonly clock: NodeClock;
   /** Router::allocForSending: a new decoded packet from us to broadcast with the configured hop limit. */
   allocForSending(data: Data, now: number): MeshPacketState;
-  /** MeshService::sendToMesh: NodeDB update, then Router::sendLocal. Returns RoutingError.NONE when accepted. */
-  sendToMesh(p: MeshPacketState, src: RxSource, now: number): number;
+  /**
+   * MeshService::sendToMesh: NodeDB update, then Router::sendLocal; `ccToPhone` also hands the phone
+   * a copy. Returns RoutingError.NONE when accepted.
+   */
+  sendToMesh(p: MeshPacketState, src: RxSource, now: number, ccToPhone?: boolean): number;
+  /** MeshService::isToPhoneQueueEmpty. */
+  isToPhoneQueueEmpty(): boolean;
   /** MeshService::sendToPhone: the packet goes to our app. */
   sendToPhone(p: MeshPacketState): void;
   /** MeshService::cancelSending: our own queued packet `id`. */

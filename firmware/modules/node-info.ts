@@ -22,9 +22,9 @@ import { UserUpdate, userIdOf } from "../mesh/node-db.js";
 import { BROADCAST, isBroadcast } from "../mesh/packet.js";
 import type { MeshPacketState } from "../mesh/packet.js";
 import { RxSource } from "../mesh/router.js";
-import { isUnmessagableRole } from "../mesh/node-config.js";
 import { PortNum, Priority, Role } from "../wire/enums.js";
 import { UserCodec } from "../wire/messages.js";
+import { cString, nanopbStringsValid } from "../wire/nanopb-strings.js";
 import type { User } from "../wire/messages.js";
 import { ProcessMessage, startDelayMs } from "./module.js";
 import type { MeshModule, ModuleContext } from "./module.js";
@@ -42,26 +42,53 @@ const TX_HISTORY_KEY = PortNum.NODEINFO_APP;
 
 /** User.long_name is a char[40] (mesh.options max_size 40): at most 39 bytes of UTF-8 are kept. */
 const MAX_LONG_NAME_BYTES = 39;
-
+/** User.short_name is a char[5]: at most 4 bytes. */
+const MAX_SHORT_NAME_BYTES = 4;
+/** User string fields (id, long_name, short_name). */
+const USER_STRING_FIELDS = [1, 2, 3];
+/** User.macaddr is fixed_length 6 (mesh.options). */
+const MACADDR_BYTES = 6;
 
 /**
- * Our User as we send it (owner, NodeDB.cpp 265-271 and 1127-1141): id from our number, the MAC
- * address, hw model, role, is_unmessagable always present (true for the roles that set it), the
- * public key unless licensed.
+ * Our User as we send it (owner, NodeDB.cpp 265-271 and 1127-1141): id from our number, names cut
+ * to their char[] fields, the MAC address, hw model, role, is_unmessagable once a role set it
+ * (NodeConfig.isUnmessagable), the public key unless licensed.
  */
 export function ownerUser(c: NodeConfig): User {
   const u: User = {
     id: userIdOf(c.nodeNum),
     longName: utf8Prefix(c.longName, MAX_LONG_NAME_BYTES),
-    shortName: c.shortName,
+    shortName: utf8Prefix(c.shortName, MAX_SHORT_NAME_BYTES),
     hwModel: c.hwModel,
     role: c.role,
-    isUnmessagable: isUnmessagableRole(c.role),
   };
-  if (c.macaddr !== undefined) u.macaddr = c.macaddr;
+  if (c.isUnmessagable !== undefined) u.isUnmessagable = c.isUnmessagable;
+  // owner.macaddr is a fixed 6-byte field: always on the wire.
+  u.macaddr = c.macaddr !== undefined && c.macaddr.length === MACADDR_BYTES ? c.macaddr : new Uint8Array(MACADDR_BYTES);
   if (c.isLicensed) u.isLicensed = true;
   if (c.publicKey !== undefined && !c.isLicensed) u.publicKey = c.publicKey;
   return u;
+}
+
+
+/**
+ * A User payload as firmware 2.7.26's nanopb reads it: refused (undefined) when it does not decode,
+ * when a string is not UTF-8 by pb_validate_utf8 (PB_VALIDATE_UTF8) or when macaddr has a length
+ * other than 0 or 6 (pb_dec_fixed_length_bytes); strings cut at their first NUL (C strings); macaddr
+ * always 6 bytes, zeros when absent, so a re-encoded User always carries it (a fixed-length bytes
+ * field is never left out by pb_encode).
+ */
+export function firmwareUser(payload: Uint8Array): User | undefined {
+  const r = UserCodec.decode(payload);
+  if (!r.ok || !nanopbStringsValid(payload, USER_STRING_FIELDS)) return undefined;
+  const u = r.value;
+  const mac = u.macaddr;
+  if (mac !== undefined && mac.length !== 0 && mac.length !== MACADDR_BYTES) return undefined;
+  const out: User = Object.assign({}, u, { macaddr: mac !== undefined && mac.length === MACADDR_BYTES ? mac : new Uint8Array(MACADDR_BYTES) });
+  if (u.id !== undefined) out.id = cString(u.id);
+  if (u.longName !== undefined) out.longName = cString(u.longName);
+  if (u.shortName !== undefined) out.shortName = cString(u.shortName);
+  return out;
 }
 
 export class NodeInfoModule implements MeshModule {
@@ -90,9 +117,9 @@ export class NodeInfoModule implements MeshModule {
     return p.decoded !== undefined && (p.decoded.portnum || 0) === PortNum.NODEINFO_APP;
   }
 
+  /** The User as the firmware's nanopb decodes it (firmwareUser), or undefined when it refuses it. */
   private decodeUser(p: MeshPacketState): User | undefined {
-    const r = UserCodec.decode((p.decoded && p.decoded.payload) || new Uint8Array(0));
-    return r.ok ? r.value : undefined;
+    return firmwareUser((p.decoded && p.decoded.payload) || new Uint8Array(0));
   }
 
   handleReceived(p: MeshPacketState, _src: RxSource, now: number): ProcessMessage {
@@ -114,7 +141,7 @@ export class NodeInfoModule implements MeshModule {
       this.prune();
     }
     if ((u.isLicensed === true) !== ctx.config.isLicensed) return ProcessMessage.Stop;
-    const changed = ctx.nodes.updateUser(sender, u, p.channel, ctx.config.publicKey) === UserUpdate.Changed;
+    const changed = ctx.nodes.updateUser(sender, u, p.channel, ctx.config.publicKey, ctx.clock.time(now)) === UserUpdate.Changed;
     if (changed && !isBroadcast(p.to) && p.to !== ourNum) {
       const copy = Object.assign({}, p);
       copy.decoded = Object.assign({}, p.decoded, { payload: UserCodec.encode(Object.assign({}, u, { id: userIdOf(sender) })) });
@@ -190,8 +217,10 @@ export class NodeInfoModule implements MeshModule {
       if (channel > 0) p.channel = channel;
       this.prevPacketId = p.id;
       ctx.sendToMesh(p, RxSource.Local, now);
+      // Reset only after a send (NodeInfoModule.cpp 116-117): a refused shorter-timeout call
+      // leaves it set, so the next reply to a request gets the 60 s window too.
+      this.shorterTimeout = false;
     }
-    this.shorterTimeout = false;
   }
 
   runOnce(now: number): void {

@@ -21,7 +21,8 @@ import type { MeshPacketState } from "../mesh/packet.js";
 import { applyPositionPrecision, truncateCoordinate } from "../mesh/position-precision.js";
 import { RxSource } from "../mesh/router.js";
 import { utf8Encode } from "../bytes/utf8.js";
-import { LocSource, PortNum, Priority, Role, TransportMechanism } from "../wire/enums.js";
+import { ChannelRole, LocSource, PortNum, Priority, Role, TransportMechanism } from "../wire/enums.js";
+import { RtcQuality } from "../mesh/node-clock.js";
 import { PositionCodec } from "../wire/messages.js";
 import type { Position } from "../wire/messages.js";
 import { ProcessMessage, startDelayMs } from "./module.js";
@@ -72,6 +73,8 @@ export class PositionModule implements MeshModule {
   private precision = 0;
   private lastGpsSend: number | undefined;
   private lastLat = 0;
+  /** localPosition.seq_number. */
+  private seqNumber = 0;
   private lastLon = 0;
   private lastSentReply: number | undefined;
   private prevPacketId = 0;
@@ -102,19 +105,37 @@ export class PositionModule implements MeshModule {
     return e === undefined ? 0 : e.positionPrecision;
   }
 
-  handleReceived(p: MeshPacketState): ProcessMessage {
+  handleReceived(p: MeshPacketState, _src: number, now: number): ProcessMessage {
     const pos = this.decode(p);
     if (pos === undefined) return ProcessMessage.Stop;
     const ctx = this.ctx;
     const fromUs = p.from === 0 || p.from === ctx.config.nodeNum;
     if (fromUs && p.transportMechanism !== TransportMechanism.INTERNAL && p.transportMechanism !== TransportMechanism.API) return ProcessMessage.Stop;
     if (fromUs) {
-      // Our own app setting our position (NodeDB::setLocalPosition); with a fixed position only that.
+      // Our own app setting our position (NodeDB::setLocalPosition, PositionModule.cpp 66-87): with
+      // a fixed position only its time is taken, and nothing else happens.
+      const local = ctx.config.position;
+      if (ctx.config.fixedPosition) {
+        if (local !== undefined) ctx.config.position = Object.assign({}, local, { time: pos.time, timestamp: pos.timestamp });
+        return ProcessMessage.Continue;
+      }
       ctx.config.position = pos;
-      if (ctx.config.fixedPosition) return ProcessMessage.Continue;
-    } else ctx.nodes.updatePosition(p.from, pos);
+    }
+    const entry = ctx.channels.get(p.channel);
+    if ((pos.time || 0) !== 0 && entry !== undefined && entry.role === ChannelRole.PRIMARY) this.trySetRtc(pos, fromUs, now);
+    ctx.nodes.updatePosition(fromUs ? ctx.config.nodeNum : p.from, pos, ctx.clock.time(now));
     this.precision = this.channelPrecision(p.channel);
     return ProcessMessage.Continue;
+  }
+
+  /**
+   * trySetRtc (130-147): our app's time counts as NTP; a neighbour's only when we have no quality
+   * time source of our own and its position came from a GPS (location_source at least INTERNAL).
+   */
+  private trySetRtc(pos: Position, isLocal: boolean, now: number): void {
+    const clock = this.ctx.clock;
+    if (!isLocal && (clock.hasQualityTimesource(now) || (pos.locationSource || 0) < LocSource.LOC_INTERNAL)) return;
+    clock.perhapsSet(isLocal ? RtcQuality.NTP : RtcQuality.FromNet, pos.time || 0, now);
   }
 
   alterReceived(p: MeshPacketState): void {
@@ -130,12 +151,15 @@ export class PositionModule implements MeshModule {
     const ctx = this.ctx;
     ctx.refreshLocalMeshNode(now);
     const c = ctx.config;
+    // localPosition.seq_number counts every attempt, sent or not (PositionModule.cpp 191).
+    this.seqNumber = (this.seqNumber + 1) >>> 0;
     const own = validPosition(c);
     if (own === undefined) return undefined;
     const flags = c.positionFlags;
     let p: Position = { latitudeI: own.latitudeI || 0, longitudeI: own.longitudeI || 0 };
     p = applyPositionPrecision(p, this.precision);
-    const t = ctx.clock.validTime(now);
+    // Only a GPS/NTP-quality time goes out; a time from the mesh is stripped (PositionModule.cpp 205-214).
+    const t = ctx.clock.validTime(now, RtcQuality.NTP);
     if (t > 0) p.time = t;
     p.locationSource = c.fixedPosition ? LocSource.LOC_MANUAL : own.locationSource || 0;
     if ((flags & PositionFlags.ALTITUDE) !== 0) {
@@ -151,6 +175,7 @@ export class PositionModule implements MeshModule {
     }
     if ((flags & PositionFlags.SATINVIEW) !== 0) p.satsInView = own.satsInView || 0;
     if ((flags & PositionFlags.TIMESTAMP) !== 0) p.timestamp = own.timestamp || 0;
+    if ((flags & PositionFlags.SEQ_NO) !== 0) p.seqNumber = this.seqNumber;
     if ((flags & PositionFlags.HEADING) !== 0) p.groundTrack = own.groundTrack || 0;
     if ((flags & PositionFlags.SPEED) !== 0) p.groundSpeed = own.groundSpeed || 0;
     return ctx.allocForSending({ portnum: PortNum.POSITION_APP, payload: PositionCodec.encode(p) }, now);
@@ -196,7 +221,7 @@ export class PositionModule implements MeshModule {
     p.priority = isTracker(role) ? Priority.RELIABLE : Priority.BACKGROUND;
     this.prevPacketId = p.id;
     if (channel > 0) p.channel = channel;
-    ctx.sendToMesh(p, RxSource.Local, now);
+    ctx.sendToMesh(p, RxSource.Local, now, true);
   }
 
   runOnce(now: number): void {

@@ -627,7 +627,7 @@ export class MqttClient {
     if (closeSocket) this.actions.push({ type: "socket-close" });
     this.dropSessionState();
     this.failures++;
-    const delay = reconnectDelayMs(this.config.backoff, this.failures, this.rng);
+    const delay = reconnectDelayMs(this.config.backoff, this.failures, this.rng, wasConnected);
     this.st = MqttClientState.Backoff;
     this.deadline = now + delay;
     if (wasConnected) this.actions.push({ type: "disconnected", reason, detail, retryAtMs: this.deadline });

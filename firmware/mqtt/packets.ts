@@ -28,9 +28,11 @@ export const MQTT_SPEC_MAX_PACKET_BYTES = 1 + 4 + MQTT_MAX_REMAINING_LENGTH;
 
 /**
  * Default largest packet (fixed header included) the parser accepts and the client sends. The
- * firmware's PubSubClient uses 1024-byte buffers (setBufferSize(1024, 1024)); we accept twice that
- * so a full ServiceEnvelope with a long topic or a 2.7 JSON downlink always fits. Memory: the parser
- * allocates one receive buffer of this size once (2 KB), and never grows it.
+ * firmware's PubSubClient uses 1024-byte buffers (setBufferSize(1024, 1024)); we accept twice that,
+ * so a packet the firmware would ignore still reaches the gateway, which applies the 1024-byte rule
+ * itself and counts the drop (mqttPacketFits, too-large in firmware/gateway/downlink-drops.ts)
+ * instead of the connection failing on it, and JSON uplinks up to 2 KB are published. Memory: the
+ * parser allocates one receive buffer of this size once (2 KB), and never grows it.
  */
 export const MQTT_MAX_PACKET_BYTES = 2048;
 

@@ -2,59 +2,22 @@
 // and publishes out, at virtual time): the MQTT rules docs/firmware-parity.md marks "same" for
 // src/mqtt/MQTT.cpp, Router.cpp's MQTT block and NodeDB::updateFrom, each against the lines it follows.
 import { describe, expect, it } from "vitest";
-import { generateKeyPairSync } from "node:crypto";
 import { PortableChannelCipher } from "../../firmware/crypto/index.js";
 import { channelHash } from "../../firmware/crypto/channel-hash.js";
 import { encryptPki } from "../../firmware/crypto/pki.js";
-import { defaultMqttConfig } from "../../firmware/gateway/mqtt-config.js";
 import type { MqttGatewayConfig } from "../../firmware/gateway/mqtt-config.js";
-import { MQTT_JSON } from "../../firmware/gateway/mqtt-json.js";
-import { encodeEnvelope } from "../../firmware/gateway/index.js";
+import { defaultMqttConfig } from "../../firmware/gateway/mqtt-config.js";
 import { BROADCAST } from "../../firmware/mesh/packet.js";
 import type { NodeConfig } from "../../firmware/mesh/node-config.js";
 import { nodePki } from "../../firmware/platform/node/index.js";
 import { ChannelRole, DataCodec, PortNum, RebroadcastMode, RouteDiscoveryCodec, UserCodec } from "../../firmware/wire/index.js";
-import type { Data, MeshPacket } from "../../firmware/wire/index.js";
+import type { Data } from "../../firmware/wire/index.js";
 import { DEFAULT_KEY, NodeBench, frameOf, header } from "../support/node-bench.js";
-import { RecordingLink } from "../support/recording-link.js";
+import { GW as US, GW_EPOCH as EPOCH, downlink as down, gatewayBench as gateway, x25519 } from "../support/gateway-bench.js";
 
-const US = 0x10;
-const EPOCH = Date.UTC(2026, 0, 1);
-const TOPIC = "msh/US/2/e/LongFast/!00000abc";
 const cipher = new PortableChannelCipher();
 const enc = new TextEncoder();
 const text = (s: string, bitfield = 1): Data => ({ portnum: PortNum.TEXT_MESSAGE_APP, payload: enc.encode(s), bitfield });
-
-function gateway(mqtt: (m: MqttGatewayConfig) => void = () => {}, node: (c: NodeConfig) => void = () => {}, pki = false) {
-  const link = new RecordingLink();
-  const m = defaultMqttConfig();
-  m.enabled = true;
-  m.address = "broker.example.org";
-  m.root = "msh/US";
-  mqtt(m);
-  const b = new NodeBench(
-    (c) => {
-      c.channels[0].uplinkEnabled = true;
-      c.channels[0].downlinkEnabled = true;
-      node(c);
-    },
-    US,
-    pki ? nodePki : undefined,
-    7,
-    { mqtt: m, mqttLink: link, mqttJson: MQTT_JSON, epochMs: EPOCH },
-  );
-  return { b, link };
-}
-
-function down(b: NodeBench, packet: MeshPacket, channelId = "LongFast", topic = TOPIC): void {
-  b.act((n, now) => n.mqtt?.onMessage(topic, encodeEnvelope(packet, channelId, 0xabc), now));
-}
-
-function x25519(): { priv: Uint8Array; pub: Uint8Array } {
-  const k = generateKeyPairSync("x25519");
-  const priv = new Uint8Array(k.privateKey.export({ format: "der", type: "pkcs8" }).subarray(-32));
-  return { priv, pub: nodePki.publicKeyFor(priv) };
-}
 
 describe("uplink (MQTT::onSend, Router.cpp 788-830)", () => {
   it("envelopes carry rx_time from the node's clock: our send time, and the time a frame was heard", () => {

@@ -11,6 +11,7 @@ import {
   parseNodeId,
   parseTopic,
 } from "../../firmware/gateway/index.js";
+import { jsonDownlinkChannel } from "../../firmware/gateway/topics.js";
 import { WireErrorCode } from "../../firmware/bytes/index.js";
 import { ServiceEnvelopeCodec } from "../../firmware/wire/index.js";
 import { hex, loadVectors, toHexString } from "../support/vectors.js";
@@ -67,6 +68,27 @@ describe("topics", () => {
   it("keeps a malformed gateway id as text with no number", () => {
     expect(parseTopic("msh/2/e/LongFast/gw1")).toMatchObject({ gatewayId: "gw1", gatewayNum: undefined });
   });
+
+  it("jsonDownlinkChannel: our ROOT/2/json/ prefix exactly, then the first strtok('/') segment (MQTT.cpp 391-398)", () => {
+    const cases: [string, string, string | undefined][] = [
+      ["msh/US/2/json/mqtt/!0000abcd", "msh/US", "mqtt"],
+      ["msh/US/2/json/mqtt/", "msh/US", "mqtt"],
+      ["msh/US/2/json/mqtt", "msh/US", "mqtt"],
+      ["msh/US/2/json/mqtt/a/b", "msh/US", "mqtt"],
+      ["msh/US/2/json//mqtt", "msh/US", "mqtt"],
+      // strtok finds no token: the rest itself, a name no channel has.
+      ["msh/US/2/json/", "msh/US", ""],
+      ["msh/US/2/json///", "msh/US", "//"],
+      ["msh/2/json/mqtt/!0000abcd", "", "mqtt"],
+      // Not our jsonTopic: another root, another case, an extra level before /2/, the protobuf kind.
+      ["other/2/json/mqtt/!0000abcd", "msh/US", undefined],
+      ["MSH/US/2/json/mqtt/!0000abcd", "msh/US", undefined],
+      ["msh/US/x/2/json/mqtt/!0000abcd", "msh/US", undefined],
+      ["msh/US/2/e/mqtt/!0000abcd", "msh/US", undefined],
+      ["msh/US/2/json", "msh/US", undefined],
+    ];
+    for (const [topic, root, channel] of cases) expect(jsonDownlinkChannel(topic, root), topic).toBe(channel);
+  });
 });
 
 describe("envelopes", () => {
@@ -85,5 +107,13 @@ describe("envelopes", () => {
     const noPacket = decodeEnvelope(ServiceEnvelopeCodec.encode({ channelId: "x", gatewayId: "!00000001" }));
     expect(!noPacket.ok && noPacket.error.message).toBe("envelope has no packet");
     expect(decodeEnvelope(hex(env.expected.envelope_encrypted_hex)).ok).toBe(true);
+  });
+
+  it("an empty gateway_id on the wire is present (MQTT.cpp 64-68 test NULL); an empty channel_id is refused (70-75)", () => {
+    const empty = (field: number, e: Parameters<typeof ServiceEnvelopeCodec.encode>[0]) => new Uint8Array([...ServiceEnvelopeCodec.encode(e), (field << 3) | 2, 0]);
+    const gw = decodeEnvelope(empty(3, { packet: { id: 1 }, channelId: "LongFast" }));
+    expect(gw.ok && gw.value.gatewayId).toBe("");
+    const ch = decodeEnvelope(empty(2, { packet: { id: 1 }, gatewayId: "!00000001" }));
+    expect(!ch.ok && ch.error.message).toBe("envelope has no channel_id");
   });
 });

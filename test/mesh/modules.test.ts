@@ -140,7 +140,7 @@ describe("NodeInfoModule", () => {
     b.rx(frameOf(header({}), { portnum: PortNum.NODEINFO_APP, payload: UserCodec.encode({ longName: "Ham", isLicensed: true }), bitfield: 0 }));
     b.advance(60_000);
     expect(b.node.nodes.get(0x99)?.user).toBeUndefined();
-    expect(b.delivered).toEqual([]);
+    expect(b.heard()).toEqual([]);
     expect(b.sent.filter((s) => s.header.from === 0x99)).toEqual([]);
   });
 

@@ -1,55 +1,20 @@
 // Issue 13's scenario tests: whole behaviours of firmware 2.7.26 at MeshNode level, at virtual time
 // (frames in, frames, deliveries and publishes out), each against the firmware lines it follows.
 import { describe, expect, it } from "vitest";
-import { generateKeyPairSync } from "node:crypto";
 import { channelHash } from "../../firmware/crypto/channel-hash.js";
 import { decryptPki } from "../../firmware/crypto/pki.js";
 import { defaultMqttConfig } from "../../firmware/gateway/mqtt-config.js";
 import { decodeEnvelope } from "../../firmware/gateway/index.js";
 import { setRole } from "../../firmware/mesh/node-config.js";
-import type { NodeConfig } from "../../firmware/mesh/node-config.js";
 import { BROADCAST } from "../../firmware/mesh/packet.js";
 import { nodePki } from "../../firmware/platform/node/index.js";
-import { DataCodec, PortNum, Role, RoutingCodec, RoutingError, TelemetryCodec, UserCodec } from "../../firmware/wire/index.js";
+import { DataCodec, PortNum, PositionCodec, Role, RoutingCodec, RoutingError, TelemetryCodec, UserCodec } from "../../firmware/wire/index.js";
 import type { Data } from "../../firmware/wire/index.js";
+import { x25519 } from "../support/gateway-bench.js";
 import { NodeBench, frameOf, header } from "../support/node-bench.js";
 import { TestMedium } from "../support/test-medium.js";
 import { RecordingLink } from "../support/recording-link.js";
-
-const US = 0x10;
-const HOUR = 3600_000;
-/** 2026-01-01T00:00:00Z: the node's clock is set (rx_time, last heard, online counts). */
-const EPOCH = Date.UTC(2026, 0, 1);
-const HERE = { latitudeI: 515_000_000, longitudeI: -1_000_000, altitude: 12 };
-
-const text = (s: string): Data => ({ portnum: PortNum.TEXT_MESSAGE_APP, payload: new TextEncoder().encode(s), bitfield: 0 });
-
-function routing(d: Data | undefined): number | undefined {
-  const r = RoutingCodec.decode(d?.payload ?? new Uint8Array());
-  return r.ok ? r.value.errorReason : undefined;
-}
-
-function x25519(): { priv: Uint8Array; pub: Uint8Array } {
-  const k = generateKeyPairSync("x25519");
-  const priv = new Uint8Array(k.privateKey.export({ format: "der", type: "pkcs8" }).subarray(-32));
-  return { priv, pub: nodePki.publicKeyFor(priv) };
-}
-
-/** A node as it leaves the factory once its owner picked the US region: nothing switched off. */
-function factoryBench(configure?: (c: NodeConfig) => void): NodeBench {
-  return new NodeBench(
-    (c) => {
-      c.sendNodeInfo = true;
-      c.sendPosition = true;
-      configure?.(c);
-    },
-    US,
-    nodePki,
-    7,
-    { epochMs: EPOCH },
-  );
-}
-
+import { EPOCH, HERE, HOUR, US, factoryBench, routing, text } from "../support/factory-bench.js";
 
 describe("a factory-default node alone for 2 hours", () => {
   it("without a position: one NodeInfo broadcast 30 s after boot, BACKGROUND, with its public key, nothing else", () => {
@@ -58,7 +23,9 @@ describe("a factory-default node alone for 2 hours", () => {
     expect(b.sent.map((s) => [s.data?.portnum, s.header.to, Math.floor(s.at / 1000), s.header.hopLimit, s.header.hopStart])).toEqual([[PortNum.NODEINFO_APP, BROADCAST, 30, 3, 3]]);
     const u = UserCodec.decode(b.sent[0].data?.payload ?? new Uint8Array());
     expect(u.ok && u.value.publicKey?.length).toBe(32);
-    expect(u.ok && u.value).toMatchObject({ id: "!00000010", longName: "Meshtastic 0010", shortName: "0010", isUnmessagable: false });
+    expect(u.ok && u.value).toMatchObject({ id: "!00000010", longName: "Meshtastic 0010", shortName: "0010" });
+    // A CLIENT never had a role that sets is_unmessagable, so the field is absent (installRoleDefaults).
+    expect(u.ok && u.value.isUnmessagable).toBeUndefined();
     expect(b.sent[0].data?.wantResponse).toBeUndefined();
   });
 
@@ -93,37 +60,51 @@ describe("a factory-default node alone for 2 hours", () => {
     unset.rx(frameOf(header({}), text("anyone?")));
     unset.advance(2 * HOUR);
     expect(unset.sent).toEqual([]);
-    expect(unset.delivered).toEqual([]);
+    expect(unset.heard()).toEqual([]);
     expect(unset.node.router.stats.drops["region-unset"]).toBe(1);
     const mute = factoryBench((c) => (c.txEnabled = false));
     mute.rx(frameOf(header({}), text("anyone?")));
     mute.advance(HOUR);
     expect(mute.sent).toEqual([]);
-    expect(mute.delivered.map((p) => p.id)).toEqual([0x1234]);
+    expect(mute.heard().map((p) => p.id)).toEqual([0x1234]);
     expect(mute.node.router.stats.drops["tx-disabled"]).toBeGreaterThanOrEqual(2);
   });
 });
 
 describe("congestion scaling with 60 nodes online (Default.cpp 41-61)", () => {
-  /** The gap between our first two positions after hearing 59 other nodes (60 online with us). */
-  function positionGap(role: number): number {
-    const b = factoryBench((c) => {
-      setRole(c, role);
-      c.sendNodeInfo = false;
-      c.position = HERE;
-      c.fixedPosition = true;
-      // A private channel: no default-channel floors, so the configured hour is what gets scaled.
-      c.channels[0].psk = new Uint8Array(16).fill(9);
-      c.positionBroadcastSecs = 1000;
-    });
+  /**
+   * The gap between our first two positions after hearing 59 other nodes (60 online with us), each
+   * sending a position (which refreshes the NodeStatus count the modules scale by) or a text (which
+   * does not).
+   */
+  function positionGap(role: number, heard: "position" | "text", phoneConnected = false): number {
+    const b = new NodeBench(
+      (c) => {
+        setRole(c, role);
+        c.sendPosition = true;
+        c.position = HERE;
+        c.fixedPosition = true;
+        // A private channel: no default-channel floors, so the configured 1000 s is what gets scaled.
+        c.channels[0].psk = new Uint8Array(16).fill(9);
+        c.positionBroadcastSecs = 1000;
+      },
+      US,
+      nodePki,
+      7,
+      { epochMs: EPOCH, phoneConnected },
+    );
     const key = new Uint8Array(16).fill(9);
     const channel = channelHash("LongFast", key);
+    const position: Data = { portnum: PortNum.POSITION_APP, payload: PositionCodec.encode({ latitudeI: 515_000_000, longitudeI: 1_000_000, time: 1 }), bitfield: 1 };
     for (let i = 0; i < 59; i++) {
       b.advance(2_000);
-      b.rx(frameOf(header({ from: 0x1000 + i, relayNode: i, id: 0x500 + i, hopLimit: 0, hopStart: 0, channel }), { ...text("x"), bitfield: 1 }, key));
+      b.rx(frameOf(header({ from: 0x1000 + i, relayNode: i, id: 0x500 + i, hopLimit: 0, hopStart: 0, channel }), heard === "position" ? position : { ...text("x"), bitfield: 1 }, key));
     }
-    // All 60 are online (heard within the last 2 h) while the scaled interval runs.
-    expect(b.node.numOnline(b.now)).toBe(60);
+    // The NodeDB stores a position (and takes the count) before MeshService::handleFromRadio marks
+    // its sender heard, so the 59th sender is counted from the next position on.
+    b.advance(2_000);
+    b.rx(frameOf(header({ from: 0x1000, relayNode: 0, id: 0x600, hopLimit: 0, hopStart: 0, channel }), heard === "position" ? position : { ...text("x"), bitfield: 1 }, key));
+    expect(b.node.nodes.numOnline(b.node.clock.time(b.now), false)).toBe(60);
     b.advance(HOUR);
     const at = b.sent.filter((s) => s.header.from === US).map((s) => s.at);
     expect(at.length).toBeGreaterThanOrEqual(2);
@@ -131,7 +112,7 @@ describe("congestion scaling with 60 nodes online (Default.cpp 41-61)", () => {
   }
 
   it("a CLIENT spaces its positions by 1 + 20·2^11/(250·100) = 2.6384 (LONG_FAST)", () => {
-    const gap = positionGap(Role.CLIENT);
+    const gap = positionGap(Role.CLIENT, "position");
     // 1000 s × 2.6384 in float, then the module's 5 s runs.
     expect(gap).toBeGreaterThanOrEqual(2_638_400);
     expect(gap).toBeLessThan(2_638_400 + 5_000 + 1_000);
@@ -139,10 +120,20 @@ describe("congestion scaling with 60 nodes online (Default.cpp 41-61)", () => {
 
   it("ROUTER and SENSOR are not scaled", () => {
     for (const role of [Role.ROUTER, Role.SENSOR]) {
-      const gap = positionGap(role);
+      const gap = positionGap(role, "position");
       expect(gap, `role ${role}`).toBeGreaterThanOrEqual(1_000_000);
       expect(gap, `role ${role}`).toBeLessThan(1_000_000 + 5_000 + 1_000);
     }
+  });
+
+  it("the count is NodeStatus's snapshot: texts alone leave it at the boot value, unless a phone drains the queue (DeviceTelemetry.cpp 37-44)", () => {
+    const alone = positionGap(Role.CLIENT, "text");
+    expect(alone).toBeGreaterThanOrEqual(1_000_000);
+    expect(alone).toBeLessThan(1_000_000 + 5_000 + 1_000);
+    // With a phone the per-minute phone-only metrics refresh our entry, and with it the count.
+    const withPhone = positionGap(Role.CLIENT, "text", true);
+    expect(withPhone).toBeGreaterThanOrEqual(2_638_400);
+    expect(withPhone).toBeLessThan(2_638_400 + 5_000 + 1_000);
   });
 });
 
@@ -197,11 +188,7 @@ describe("duplicates", () => {
     const off = new NodeBench();
     off.rx(nb);
     off.advance(60_000);
-    expect([off.sent.length, off.delivered.length, off.node.router.stats.drops["neighborinfo-off"]]).toEqual([0, 0, 1]);
-    const on = new NodeBench((c) => (c.neighborInfoEnabled = true));
-    on.rx(nb);
-    on.advance(60_000);
-    expect([on.sent.length, on.delivered.length]).toEqual([1, 1]);
+    expect([off.sent.length, off.heard().length, off.node.router.stats.drops["neighborinfo-off"]]).toEqual([0, 0, 1]);
   });
 });
 

@@ -366,6 +366,17 @@ describe("MQTT client: reconnect backoff (spec 9)", () => {
     for (let n = 0; n < 5; n++) expect(failOnce(h)).toBe(30000);
   });
 
+  it("the fixed option reconnects on the firmware's next loop (20 ms) when an established connection drops (MQTT.cpp 625-646), then waits 30 s if that fails", () => {
+    const h = new Harness({ backoff: { mode: "fixed" } });
+    h.connect();
+    h.now = 5000;
+    h.client.onSocketClosed("EPIPE", h.now);
+    expect(ofType(h.take(), "disconnected")[0].retryAtMs).toBe(5020);
+    expect(ofType(h.advance(5020), "socket-open")).toHaveLength(1);
+    h.client.onSocketClosed("ECONNREFUSED", h.now);
+    expect(ofType(h.take(), "connect-failed")[0].retryAtMs).toBe(35020);
+  });
+
   it("different seeds spread the retries of gateways that failed together", () => {
     const first = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => {
       const h = new Harness(undefined, seed);

@@ -39,6 +39,7 @@ export class PhyHarness {
           if (e.type === "channel-busy") this.heard.push({ at: now, node, what: e.busy ? "busy" : "quiet" });
           else if (e.type === "radio-tx-done") this.heard.push({ at: now, node, what: "tx-done", busy: e.busy === true });
           else if (e.type === "radio-rx") this.heard.push({ at: now, node, what: "rx:" + e.frame[0], rssi: e.rssi, snr: e.snr, busy: e.busy === true });
+          else if (e.type === "radio-rx-error") this.heard.push({ at: now, node, what: "crc-error:" + e.lengthBytes, busy: e.busy === true });
         },
       },
       { ...defaultMediumOptions(1), pathLossModel: PathLossModel.LOG_DISTANCE, linkOffsetSigmaDb: 0, ...o },

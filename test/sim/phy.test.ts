@@ -139,9 +139,10 @@ describe("collisions at one receiver", () => {
     h.sendAt(100, c, 0xc);
     h.run(Infinity);
     expect(h.received(b)).toEqual([]);
-    // busy from A's detection until C ends at 100 + 559.104
-    expect(h.log(b)).toEqual(["busy@20.48", "quiet@659.104"]);
-    expect(h.medium.radioCounters(b)).toMatchObject({ rxOk: 0, rxCollided: 2 });
+    // Busy from A's detection until C ends at 100 + 559.104. B was demodulating A: its payload fails
+    // the CRC (the firmware books its airtime and counts a bad frame); C was never locked onto.
+    expect(h.log(b)).toEqual(["busy@20.48", "crc-error:40+busy@" + T40, "quiet@659.104"]);
+    expect(h.medium.radioCounters(b)).toMatchObject({ rxOk: 0, rxCollided: 2, rxCrcErrors: 1 });
   });
 
   it("5.9 dB apart: both lost; 6.1 dB apart: the stronger is captured, earlier or later", () => {
@@ -160,11 +161,12 @@ describe("collisions at one receiver", () => {
     expect(s.h.log(s.b)).toEqual(["busy@20.48", "rx:10+busy@" + T40, "quiet@659.104"]);
     expect(s.h.medium.radioCounters(s.b)).toMatchObject({ rxOk: 1, rxCollided: 1 });
 
-    s = setup(23.9, 30); // the later frame is the stronger one
+    s = setup(23.9, 30); // the later frame is the stronger one: it takes the receiver over
     s.h.sendAt(0, s.a, 0xa);
     s.h.sendAt(100, s.c, 0xc);
     s.h.run(Infinity);
     expect(s.h.received(s.b)).toEqual(["rx:12"]);
+    expect(s.h.medium.radioCounters(s.b)).toMatchObject({ rxOk: 1, rxCollided: 1, rxCrcErrors: 0 });
   });
 
   it("non-overlapping frames are both received", () => {
@@ -241,11 +243,12 @@ describe("interference floor", () => {
     };
     const plain = run({ sumInterference: true });
     expect(plain.got).toEqual(["rx:10"]);
-    // With a −140 dBm floor: SIR = −130.15 − (−136.41 + 3.01) = 3.25 dB < 6 → lost. The interferers
-    // are never reported as channel activity; the floor also widens the hearing range.
+    // With a −140 dBm floor: SIR = −130.15 − (−136.41 + 3.01) = 3.25 dB < 6 → lost. B was
+    // demodulating A's frame, so it ends in a CRC error. The interferers are never reported as
+    // channel activity; the floor also widens the hearing range.
     const floored = run({ sumInterference: true, interferenceFloorDbm: -140 });
     expect(floored.got).toEqual([]);
-    expect(floored.log).toEqual(["busy@20.48", "quiet@" + T40]);
+    expect(floored.log).toEqual(["busy@20.48", "crc-error:40@" + T40]);
     expect(floored.range).toBeGreaterThan(plain.range);
   });
 });

@@ -105,6 +105,15 @@ export class NodeBench {
     this.now = until;
   }
 
+  /**
+   * What the node handed its app from other nodes: deliveries minus its own packets (the metrics
+   * DeviceTelemetryModule gives the phone every minute while the phone queue is empty, ACKs of our
+   * own sends).
+   */
+  heard(): DeliverAction["packet"][] {
+    return this.delivered.filter((p) => p.from !== this.node.nodeNum);
+  }
+
   /** Frames the node sent with this (from, id). */
   sentOf(from: number, id: number): Sent[] {
     return this.sent.filter((s) => s.header.from === from && s.header.id === id);
