@@ -47,6 +47,7 @@ import { brokerCredentials, brokerEndpoint } from "./gateway/mqtt-config.js";
 import { nodeIdOf } from "./gateway/node-id.js";
 import { MqttClient } from "./mqtt/client.js";
 import type { NodeAction, NodeEvent, SendRequest } from "./node-events.js";
+import { isAllZero } from "./bytes/compare.js";
 
 export interface MeshNodeOptions {
   config: NodeConfig;
@@ -110,10 +111,6 @@ function newPrivateKey(rng: Rng): Uint8Array {
   return k;
 }
 
-function allZeroKey(k: Uint8Array): boolean {
-  for (let i = 0; i < k.length; i++) if (k[i] !== 0) return false;
-  return true;
-}
 
 /**
  * The key pair a node has at boot (NodeDB.cpp 281-299): unlicensed nodes with a region get one,
@@ -123,7 +120,7 @@ function withKeyPair(c: NodeConfig, pki: PkiPrimitives | undefined, rng: Rng): N
   if (pki === undefined || c.isLicensed || c.region === RegionCode.UNSET) return c;
   const out = Object.assign({}, c);
   if (out.privateKey === undefined || out.privateKey.length !== 32) out.privateKey = newPrivateKey(rng);
-  else if (allZeroKey(out.privateKey)) {
+  else if (isAllZero(out.privateKey)) {
     // CryptoEngine::regeneratePublicKey refuses a blank private key: the owner gets no key pair
     // (NodeDB.cpp 285-297), so the node sends no key and cannot use PKI.
     out.privateKey = undefined;
@@ -453,6 +450,10 @@ export class MeshNode implements ModuleContext {
 
   isToPhoneQueueEmpty(): boolean {
     return this.service.isToPhoneQueueEmpty();
+  }
+
+  timeSourceAcquired(now: number): void {
+    this.nodeInfo.triggerImmediateCheck(now);
   }
 
   sendToPhone(p: MeshPacketState): void {

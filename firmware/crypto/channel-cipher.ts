@@ -6,6 +6,7 @@ import { allocBytes } from "../bytes/byte-copy.js";
 import { AES_ROUND_KEY_WORDS, aesExpandKey } from "./aes.js";
 import { aesCtrXor } from "./aes-ctr.js";
 import { PACKET_NONCE_BYTES, packetNonce } from "./nonce.js";
+import { bytesEqual } from "../bytes/compare.js";
 
 export interface ChannelCipher {
   /** Implementation name for logs and benchmarks ("portable", "node", ...). */
@@ -29,11 +30,6 @@ export const CHANNEL_CIPHER_KEY_CACHE_SIZE = 8;
 /** Thrown for a key that is neither 16 nor 32 bytes (see ChannelCipher.ctr). */
 export const BAD_KEY_LENGTH_MESSAGE = "channel key must be 16 or 32 bytes";
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * ChannelCipher in portable TypeScript. Expanded round keys are cached for the most recently used
@@ -71,7 +67,7 @@ export class PortableChannelCipher implements ChannelCipher {
   /** Finds or expands the key and leaves it at index 0; returns false for a bad key length. */
   private select(key: Uint8Array): boolean {
     for (let i = 0; i < this.keys.length; i++) {
-      if (sameBytes(this.keys[i], key)) {
+      if (bytesEqual(this.keys[i], key)) {
         if (i > 0) this.promote(i);
         return true;
       }

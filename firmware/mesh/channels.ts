@@ -6,6 +6,7 @@ import { ChannelRole } from "../wire/enums.js";
 import { effectiveChannelName } from "./modem-preset.js";
 import { MAX_CHANNELS } from "./node-config.js";
 import type { ChannelConfig, NodeConfig } from "./node-config.js";
+import { lowerAscii } from "../bytes/compare.js";
 
 export interface ChannelEntry {
   index: number;
@@ -20,15 +21,6 @@ export interface ChannelEntry {
   positionPrecision: number;
 }
 
-function lowerAscii(s: string): string {
-  // strcasecmp folds ASCII letters only.
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : s.charAt(i);
-  }
-  return out;
-}
 
 export class Channels {
   readonly entries: ChannelEntry[] = [];

@@ -62,9 +62,9 @@ export interface NodeConfig {
   macaddr: Uint8Array | undefined;
   isLicensed: boolean;
   /**
-   * owner.is_unmessagable: undefined until a role that sets it is installed (has_is_unmessagable
-   * false: the field is not sent), then true for good; later roles never clear it
-   * (NodeDB::installRoleDefaults 949-987).
+   * owner.is_unmessagable: false and sent from the factory (installDefaultDeviceState, NodeDB.cpp
+   * 1140-1141), true for good once a role that sets it is installed; later roles never clear it
+   * (installRoleDefaults 949-987). Undefined: not sent (has_is_unmessagable false).
    */
   isUnmessagable: boolean | undefined;
   role: number;
@@ -149,7 +149,7 @@ export function defaultNodeConfig(nodeNum: number, region?: number): NodeConfig 
     // mark a locally administered address.
     macaddr: new Uint8Array([0x02, 0x00, (nodeNum >>> 24) & 0xff, (nodeNum >>> 16) & 0xff, (nodeNum >>> 8) & 0xff, nodeNum & 0xff]),
     isLicensed: false,
-    isUnmessagable: undefined,
+    isUnmessagable: false,
     role: Role.CLIENT,
     rebroadcastMode: RebroadcastMode.ALL,
     region: r,

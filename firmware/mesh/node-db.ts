@@ -14,6 +14,7 @@
 // Times are the node's clock in seconds (getTime / rx_time), as the firmware stores them.
 import type { DeviceMetrics, Position, User } from "../wire/messages.js";
 import type { MeshPacketState } from "./packet.js";
+import { bytesEqual } from "../bytes/compare.js";
 
 /**
  * MAX_NUM_NODES of firmware 2.7 on ESP32 (ourselves included). Memory: one NodeInfo object with a
@@ -79,9 +80,7 @@ function emptyNode(num: number): NodeInfo {
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return bytesEqual(a, b);
 }
 
 function keyOf(u: User | undefined): Uint8Array | undefined {
@@ -94,6 +93,14 @@ export function userIdOf(num: number): string {
   return "!" + "00000000".substring(hex.length) + hex;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
+/** An absent bytes field is a zero-size one in the firmware's structs. */
+function orEmpty(b: Uint8Array | undefined): Uint8Array {
+  return b === undefined ? NO_BYTES : b;
+}
+
+/** The memcmp of two UserLite (NodeDB.cpp 1889): every stored field, the MAC, any key and whether is_unmessagable is set. */
 function sameUser(a: User, b: User): boolean {
   return (
     a.id === b.id &&
@@ -102,10 +109,12 @@ function sameUser(a: User, b: User): boolean {
     (a.hwModel || 0) === (b.hwModel || 0) &&
     (a.isLicensed === true) === (b.isLicensed === true) &&
     (a.role || 0) === (b.role || 0) &&
-    (a.isUnmessagable === true) === (b.isUnmessagable === true) &&
-    sameBytes(keyOf(a), keyOf(b))
+    a.isUnmessagable === b.isUnmessagable &&
+    sameBytes(orEmpty(a.macaddr), orEmpty(b.macaddr)) &&
+    sameBytes(orEmpty(a.publicKey), orEmpty(b.publicKey))
   );
 }
+
 
 /** getHopsAway: hops a packet has taken, or -1 when unknown. */
 export function hopsAway(hopStart: number, hopLimit: number, hasBitfield: boolean): number {

@@ -27,6 +27,7 @@ import type { MeshPacketState } from "./packet.js";
 import type { Rng } from "./rng.js";
 import { RouterDrop, countDrop } from "./router-drops.js";
 import type { RouterDropCounts } from "./router-drops.js";
+import { bytesEqual, isAllZero, lowerAscii } from "../bytes/compare.js";
 
 export const DecodeState = { Success: 0, Failure: 1, Fatal: 2 } as const;
 export type DecodeState = (typeof DecodeState)[keyof typeof DecodeState];
@@ -102,25 +103,8 @@ export function perhapsDecode(d: CryptDeps, p: MeshPacketState): DecodeState {
   return DecodeState.Success;
 }
 
-function lowerAscii(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : s.charAt(i);
-  }
-  return out;
-}
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
-function allZero(a: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
-  return true;
-}
 
 /**
  * perhapsEncode: encrypts `p.decoded` into `p.encrypted` (channel hash, or 0 with pki_encrypted);
@@ -153,7 +137,7 @@ export function perhapsEncode(d: CryptDeps, p: MeshPacketState, fromUs: boolean)
     if (plain.value.length + LORA_HEADER_LEN + PKI_OVERHEAD > MAX_LORA_FRAME_LEN) return RoutingError.TOO_LARGE;
     const theirs = keyOf(d.nodes, p.to);
     if (theirs === undefined || theirs.length !== 32) return RoutingError.PKI_SEND_FAIL_PUBLIC_KEY;
-    if (p.pkiEncrypted && p.publicKey !== undefined && !allZero(p.publicKey) && !sameBytes(p.publicKey, theirs)) return RoutingError.PKI_FAILED;
+    if (p.pkiEncrypted && p.publicKey !== undefined && !isAllZero(p.publicKey) && !bytesEqual(p.publicKey, theirs)) return RoutingError.PKI_FAILED;
     if (d.pki === undefined) return RoutingError.PKI_FAILED;
     // CryptoEngine.cpp 92: extraNonce = random(), 31 bits.
     const sealed = encryptPki(d.pki, d.config.privateKey as Uint8Array, theirs, p.id, p.from, d.rng.nextU32() >>> 1, plain.value);

@@ -30,6 +30,8 @@ export interface ModuleContext {
   sendToMesh(p: MeshPacketState, src: RxSource, now: number, ccToPhone?: boolean): number;
   /** MeshService::isToPhoneQueueEmpty. */
   isToPhoneQueueEmpty(): boolean;
+  /** The clock got its first time (RTC.cpp triggerNodeInfoCheckOnTimeSource): NodeInfo runs at once. */
+  timeSourceAcquired(now: number): void;
   /** MeshService::sendToPhone: the packet goes to our app. */
   sendToPhone(p: MeshPacketState): void;
   /** MeshService::cancelSending: our own queued packet `id`. */

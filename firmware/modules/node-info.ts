@@ -232,6 +232,11 @@ export class NodeInfoModule implements MeshModule {
     this.due = now + configuredOrDefaultMs(ctx.config.nodeInfoBroadcastSecs, DEFAULT_NODE_INFO_BROADCAST_SECS);
   }
 
+  /** triggerImmediateNodeInfoCheck: the next run is now. */
+  triggerImmediateCheck(now: number): void {
+    this.due = now;
+  }
+
   nextDue(): number | undefined {
     return this.due;
   }

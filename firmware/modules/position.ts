@@ -116,10 +116,13 @@ export class PositionModule implements MeshModule {
       // a fixed position only its time is taken, and nothing else happens.
       const local = ctx.config.position;
       if (ctx.config.fixedPosition) {
-        if (local !== undefined) ctx.config.position = Object.assign({}, local, { time: pos.time, timestamp: pos.timestamp });
+        // setLocalPosition(p, timeOnly) (NodeDB.h 275-281): the timestamp falls back to the time.
+        if (local !== undefined) ctx.config.position = Object.assign({}, local, { time: pos.time, timestamp: (pos.timestamp || 0) > 0 ? pos.timestamp : pos.time });
         return ProcessMessage.Continue;
       }
+      // localPosition is replaced whole, its seq_number with it.
       ctx.config.position = pos;
+      this.seqNumber = pos.seqNumber || 0;
     }
     const entry = ctx.channels.get(p.channel);
     if ((pos.time || 0) !== 0 && entry !== undefined && entry.role === ChannelRole.PRIMARY) this.trySetRtc(pos, fromUs, now);
@@ -135,7 +138,9 @@ export class PositionModule implements MeshModule {
   private trySetRtc(pos: Position, isLocal: boolean, now: number): void {
     const clock = this.ctx.clock;
     if (!isLocal && (clock.hasQualityTimesource(now) || (pos.locationSource || 0) < LocSource.LOC_INTERNAL)) return;
-    clock.perhapsSet(isLocal ? RtcQuality.NTP : RtcQuality.FromNet, pos.time || 0, now);
+    const before = clock.quality;
+    // RTC.cpp 16-21, 343: the first time source makes NodeInfoModule run at once.
+    if (clock.perhapsSet(isLocal ? RtcQuality.NTP : RtcQuality.FromNet, pos.time || 0, now) && before === RtcQuality.None) this.ctx.timeSourceAcquired(now);
   }
 
   alterReceived(p: MeshPacketState): void {

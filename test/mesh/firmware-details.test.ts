@@ -6,6 +6,7 @@ import { setRole } from "../../firmware/mesh/node-config.js";
 import { BROADCAST } from "../../firmware/mesh/packet.js";
 import type { MeshNode } from "../../firmware/node.js";
 import { sendRequest } from "../../firmware/node-events.js";
+import type { NodeConfig } from "../../firmware/mesh/node-config.js";
 import { LocSource, PortNum, PositionCodec, Role, RoutingCodec, RoutingError, TelemetryCodec, UserCodec } from "../../firmware/wire/index.js";
 import type { Data } from "../../firmware/wire/index.js";
 import { x25519 } from "../support/gateway-bench.js";
@@ -76,6 +77,42 @@ describe("NodeInfo, position and telemetry details", () => {
     expect(moving.node.nodes.self.position).toMatchObject({ latitudeI: 1, longitudeI: 2 });
   });
 
+  it("our app's position replaces our seq_number; with a fixed position its time also becomes our timestamp (NodeDB.h 275-281)", () => {
+    const flags = (c: NodeConfig) => (c.positionFlags |= 64 | 128); // SEQ_NO, TIMESTAMP
+    const app = (seqNumber: number) => (n: MeshNode, now: number) =>
+      n.send(sendRequest(BROADCAST, PortNum.POSITION_APP, PositionCodec.encode({ latitudeI: 1, longitudeI: 2, time: 777, seqNumber }), 0), now);
+    const moving = new NodeBench((c) => {
+      flags(c);
+      c.sendPosition = true;
+      c.position = HERE;
+    });
+    moving.advance(50_000);
+    moving.act(app(40));
+    moving.act((n, now) => n.position.sendOurPosition(BROADCAST, false, 0, now));
+    moving.advance(10_000);
+    const last = moving.sent.filter((s) => s.data?.portnum === PortNum.POSITION_APP).pop();
+    const pos = PositionCodec.decode(last?.data?.payload ?? new Uint8Array());
+    expect(pos.ok && pos.value.seqNumber).toBe(41);
+    const fixed = new NodeBench((c) => {
+      c.position = HERE;
+      c.fixedPosition = true;
+    });
+    fixed.act(app(0));
+    expect(fixed.node.config.position).toMatchObject({ ...HERE, time: 777, timestamp: 777 });
+  });
+
+  it("a NodeInfo differing only in its MAC is a changed user: the online count is taken again (NodeDB.cpp 1889-1903)", () => {
+    const b = new NodeBench(undefined, US, undefined, 7, { epochMs: EPOCH });
+    const info = (mac: number, id: number) => frameOf(header({ id }), { portnum: PortNum.NODEINFO_APP, payload: UserCodec.encode({ longName: "Same", macaddr: new Uint8Array(6).fill(mac) }), bitfield: 0 });
+    b.rx(info(1, 1));
+    const first = b.node.nodes.onlineSnapshot;
+    b.advance(1_000);
+    b.rx(info(2, 2));
+    expect(Array.from(b.node.nodes.get(0x99)?.user?.macaddr ?? [])).toEqual([2, 2, 2, 2, 2, 2]);
+    // 0x99 was marked heard after the first NodeInfo was stored: only the second count includes it.
+    expect(b.node.nodes.onlineSnapshot).toBe(first + 1);
+  });
+
   it("telemetry off: the metrics and LocalStats go once to the app, the metrics into our own NodeDB entry; a reply reports the uptime of the last run", () => {
     const b = new NodeBench();
     b.advance(60_000);
@@ -95,7 +132,7 @@ describe("NodeInfo, position and telemetry details", () => {
     expect(toApp()).toHaveLength(2);
   });
 
-  it("our short name is cut to 4 bytes, is_unmessagable appears once a role set it and stays (NodeDB.cpp 949-987)", () => {
+  it("our short name is cut to 4 bytes; is_unmessagable, set by a role, stays when the role changes again (NodeDB.cpp 949-987)", () => {
     const b = factoryBench((c) => {
       c.shortName = "ÄÖÜ";
       setRole(c, Role.ROUTER);
@@ -179,6 +216,20 @@ describe("time from the mesh (PositionModule::trySetRtc, RTC.cpp perhapsSetRTC)"
     const ours = b.sent.filter((s) => s.header.from === US && s.data?.portnum === PortNum.POSITION_APP);
     const pos = PositionCodec.decode(ours[0].data?.payload ?? new Uint8Array());
     expect(pos.ok && pos.value.time).toBeUndefined();
+  });
+
+  it("the first time a clock gets makes NodeInfo run at once (RTC.cpp 16-21, 343)", () => {
+    const b = new NodeBench((c) => (c.sendNodeInfo = true));
+    // A sender we know: an unknown one would also get a first-sight NodeInfo, which this run cancels
+    // and then refuses (the 10-minute window), as in the firmware.
+    b.node.nodes.getOrCreate(0x99).user = { longName: "GPS" };
+    b.advance(10_000);
+    b.rx(positionFrom(0x99, 2, LocSource.LOC_INTERNAL));
+    b.advance(60_000);
+    // Queued at 10 s (not 30 s), on the air after the transmit delay and the relay of that position.
+    const at = b.sent.filter((s) => s.data?.portnum === PortNum.NODEINFO_APP).map((s) => s.at);
+    expect(at).toHaveLength(1);
+    expect(at[0]).toBeLessThan(15_000);
   });
 
   it("a node whose time was given at start (GPS quality) ignores times from the mesh", () => {

@@ -23,9 +23,9 @@ describe("a factory-default node alone for 2 hours", () => {
     expect(b.sent.map((s) => [s.data?.portnum, s.header.to, Math.floor(s.at / 1000), s.header.hopLimit, s.header.hopStart])).toEqual([[PortNum.NODEINFO_APP, BROADCAST, 30, 3, 3]]);
     const u = UserCodec.decode(b.sent[0].data?.payload ?? new Uint8Array());
     expect(u.ok && u.value.publicKey?.length).toBe(32);
-    expect(u.ok && u.value).toMatchObject({ id: "!00000010", longName: "Meshtastic 0010", shortName: "0010" });
-    // A CLIENT never had a role that sets is_unmessagable, so the field is absent (installRoleDefaults).
-    expect(u.ok && u.value.isUnmessagable).toBeUndefined();
+    // The factory sets is_unmessagable false and present (NodeDB.cpp 1140-1141), and the MAC.
+    expect(u.ok && u.value).toMatchObject({ id: "!00000010", longName: "Meshtastic 0010", shortName: "0010", isUnmessagable: false });
+    expect(u.ok && u.value.macaddr?.length).toBe(6);
     expect(b.sent[0].data?.wantResponse).toBeUndefined();
   });
 

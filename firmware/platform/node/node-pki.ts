@@ -4,6 +4,7 @@
 import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import type { PkiPrimitives } from "../../crypto/pki.js";
+import { isAllZero } from "../../bytes/compare.js";
 
 // DER headers that wrap a raw X25519 key (OID 1.3.101.110, RFC 8410): PKCS#8 PrivateKeyInfo with the
 // key as an OCTET STRING inside the privateKey OCTET STRING, and SubjectPublicKeyInfo with the key as
@@ -29,11 +30,6 @@ function plain(b: Uint8Array): Uint8Array {
   return out;
 }
 
-function allZero(b: Uint8Array): boolean {
-  let acc = 0;
-  for (let i = 0; i < b.length; i++) acc |= b[i];
-  return acc === 0;
-}
 
 export const nodePki: PkiPrimitives = {
   x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array | null {
@@ -45,7 +41,7 @@ export const nodePki: PkiPrimitives = {
       // OpenSSL refuses to derive when the result is all zero (a low-order public key).
       return null;
     }
-    return allZero(shared) ? null : plain(shared);
+    return isAllZero(shared) ? null : plain(shared);
   },
 
   publicKeyFor(privateKey: Uint8Array): Uint8Array {
