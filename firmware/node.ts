@@ -5,6 +5,10 @@
 // Inside, as in the firmware: Router (mesh/router.ts) → the modules (callModules, the routing
 // module last) → MeshService (mesh-service.ts) → the app ("deliver" actions); the MQTT module sits
 // beside the router. Every timer the node has is in the table built by timerTable() below.
+//
+// Over 400 lines because it is also the ModuleContext the modules hold (a row of one-line
+// delegations to the router, the NodeDB and the airtime counters) and wires the MQTT module and
+// client to the router: splitting those out would put the node's wiring in several files.
 import type { ChannelCipher } from "./crypto/channel-cipher.js";
 import type { PkiPrimitives } from "./crypto/pki.js";
 import { Channels } from "./mesh/channels.js";
@@ -16,8 +20,8 @@ import { DecodeState, perhapsDecode } from "./mesh/packet-crypt.js";
 import type { NodeConfig } from "./mesh/node-config.js";
 import { NodeDb } from "./mesh/node-db.js";
 import type { MeshPacketState } from "./mesh/packet.js";
+import { withKeyPair } from "./mesh/key-pair.js";
 import { RadioTiming } from "./mesh/radio-timing.js";
-import { RegionCode } from "./mesh/regions.js";
 import { hopLimitForResponse } from "./mesh/response-hop-limit.js";
 import { Router, RxSource } from "./mesh/router.js";
 import type { ModuleDispatch, PacketObserver } from "./mesh/router.js";
@@ -47,7 +51,6 @@ import { brokerCredentials, brokerEndpoint } from "./gateway/mqtt-config.js";
 import { nodeIdOf } from "./gateway/node-id.js";
 import { MqttClient } from "./mqtt/client.js";
 import type { NodeAction, NodeEvent, SendRequest } from "./node-events.js";
-import { isAllZero } from "./bytes/compare.js";
 
 export interface MeshNodeOptions {
   config: NodeConfig;
@@ -94,41 +97,6 @@ const MAX_TX_HISTORY_KEYS = 8;
 function moduleTimer(m: MeshModule): NodeTimer | undefined {
   if (m.runOnce === undefined || m.nextDue === undefined) return undefined;
   return { name: m.name, due: () => (m.nextDue !== undefined ? m.nextDue() : undefined), run: (now) => { if (m.runOnce !== undefined) m.runOnce(now); } };
-}
-
-/** A 32-byte X25519 private key from the node's Rng, clamped as Curve25519::dh1 does. */
-function newPrivateKey(rng: Rng): Uint8Array {
-  const k = new Uint8Array(32);
-  for (let i = 0; i < 32; i += 4) {
-    const v = rng.nextU32();
-    k[i] = v & 0xff;
-    k[i + 1] = (v >>> 8) & 0xff;
-    k[i + 2] = (v >>> 16) & 0xff;
-    k[i + 3] = (v >>> 24) & 0xff;
-  }
-  k[0] &= 0xf8;
-  k[31] = (k[31] & 0x7f) | 0x40;
-  return k;
-}
-
-
-/**
- * The key pair a node has at boot (NodeDB.cpp 281-299): unlicensed nodes with a region get one,
- * generated from `rng` when the config has none. Returns the config with the keys set.
- */
-function withKeyPair(c: NodeConfig, pki: PkiPrimitives | undefined, rng: Rng): NodeConfig {
-  if (pki === undefined || c.isLicensed || c.region === RegionCode.UNSET) return c;
-  const out = Object.assign({}, c);
-  if (out.privateKey === undefined || out.privateKey.length !== 32) out.privateKey = newPrivateKey(rng);
-  else if (isAllZero(out.privateKey)) {
-    // CryptoEngine::regeneratePublicKey refuses a blank private key: the owner gets no key pair
-    // (NodeDB.cpp 285-297), so the node sends no key and cannot use PKI.
-    out.privateKey = undefined;
-    out.publicKey = undefined;
-    return out;
-  }
-  out.publicKey = pki.publicKeyFor(out.privateKey);
-  return out;
 }
 
 export class MeshNode implements ModuleContext {

@@ -5,16 +5,16 @@
 //   send (150-203): nothing is queued while tx_enabled is false or the region is UNSET; a packet to
 //     NODENUM_BROADCAST_NO_LORA is accepted but never queued; otherwise it is queued and the
 //     transmit delay is started unless one is already pending (notifyLater without overwrite).
-//   setTransmitDelay (411-437): the delay is drawn for the FRONT packet: a late packet's tx_after is
+//   setTransmitDelay (414-437): the delay is drawn for the FRONT packet: a late packet's tx_after is
 //     pushed to min(max(tx_after + d, now + d), now + 2·worst); a packet we generated (rx_snr and
 //     rx_rssi 0) draws random(0, 2^CW(channel util)) slots; a rebroadcast draws the SNR-weighted
 //     window (a ROUTER its early window).
-//   every RX-done and TX-done interrupt (onNotify 364-376) overwrites the pending notification, so
+//   every RX-done and TX-done interrupt (onNotify 363-376) overwrites the pending notification, so
 //     the delay is drawn afresh after each frame heard or sent.
-//   when the delay expires (377-404): busy receiving or sending → draw again; the front packet's
+//   when the delay expires (377-411): busy receiving or sending → draw again; the front packet's
 //     tx_after not reached → wait for it; channel active (CAD) → draw again; else send the front.
-//   startSend (662-700): tx_enabled false at that moment drops the packet.
-//   completeSending (480-501): the TX airtime is logged when the transmission ends.
+//   startSend (668-703): tx_enabled false at that moment drops the packet.
+//   completeSending (506-529): the TX airtime is logged when the transmission ends.
 // Time comes in as `now`; the driver reports TX done, frames heard and channel activity.
 import type { NodeAction } from "../node-events.js";
 import { Role } from "../wire/enums.js";

@@ -28,7 +28,7 @@ import type { Position } from "../wire/messages.js";
 import { ProcessMessage, startDelayMs } from "./module.js";
 import type { MeshModule, ModuleContext } from "./module.js";
 
-/** RUNONCE_INTERVAL (PositionModule.cpp 377). */
+/** RUNONCE_INTERVAL (PositionModule.cpp 392). */
 export const POSITION_RUN_INTERVAL_MS = 5000;
 /** Position replies are throttled to one per 3 minutes (allocReply 278). */
 export const POSITION_REPLY_MIN_MS = 3 * 60 * 1000;
@@ -266,7 +266,7 @@ export class PositionModule implements MeshModule {
     return Math.abs(distanceMeters(cut(this.lastLat), cut(this.lastLon), cut(own.latitudeI || 0), cut(own.longitudeI || 0)));
   }
 
-  /** sendLostAndFoundText (PositionModule.cpp 476-490). */
+  /** sendLostAndFoundText (PositionModule.cpp 471-484). */
   private sendLostAndFoundText(now: number): void {
     const text = "\u{1F6A8}I'm lost! Lat / Lon: " + (this.lastLat * 1e-7).toFixed(6) + ", " + (this.lastLon * 1e-7).toFixed(6) + "\u0007";
     const p = this.ctx.allocForSending({ portnum: PortNum.TEXT_MESSAGE_APP, payload: utf8Encode(text) }, now);
