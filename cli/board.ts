@@ -1,17 +1,17 @@
 // `meshport board build|flash`: bundles the board runtime for one board and build kind, and uploads
-// it with the `espruino` CLI (EspruinoTools from npm) together with the board's configuration.
-// Offline by construction: the board JSON comes from boards/<FIRMWARE>.json, MODULE_URL is empty,
-// and the bundle needs no module but Espruino's built-ins.
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// it to the board's Espruino console (serial or telnet) with its configuration: the bundle goes to
+// Storage as `.bootcde` and runs from flash at every boot (cli/board-upload.ts says how and why).
+// Offline by construction: the bundle needs no module but Espruino's built-ins.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { BUILD_KINDS, buildBoardBundle, boardIds, ESP32_MAX_JSVARS, isBuildKind, PROJECT_ROOT } from "../boards/bundle/build-bundle.js";
+import { BUILD_KINDS, buildBoardBundle, boardIds, ESP32_MAX_JSVARS, isBuildKind } from "../boards/bundle/build-bundle.js";
 import type { BoardBundle, BuildKind } from "../boards/bundle/build-bundle.js";
 import { boardById } from "../boards/defs/index.js";
 import type { BoardDef } from "../boards/defs/index.js";
 import { BOARD_CONFIG_FILE, BOARD_CONFIG_VERSION, isValidHost, regionCodeOf, validateStoredConfig } from "../boards/runtime/board-config.js";
 import type { StoredConfig } from "../boards/runtime/board-config.js";
+import { openConsole } from "./board-console.js";
+import { sendUpload, UploadError, uploadSteps, uploadText } from "./board-upload.js";
 import { UsageError } from "./usage-error.js";
 
 export const BOARD_USAGE = `usage: meshport board build BOARD [--kind gateway|node|selftest] [--out FILE]
@@ -21,15 +21,11 @@ export const BOARD_USAGE = `usage: meshport board build BOARD [--kind gateway|no
 
 build writes the Espruino bundle (default kind gateway, default file dist/boards/BOARD.js, or
 dist/boards/BOARD.KIND.js for the other kinds) and prints its size and a JsVars estimate.
-flash builds, prepends the configuration (written to Storage "${BOARD_CONFIG_FILE}") and uploads it with
-the espruino CLI, saved to flash so it runs at every boot. A gateway needs --wifi and --broker.
---dry-run FILE writes what would be sent instead of connecting (espruino -n -o FILE).
+flash builds, writes the configuration to Storage "${BOARD_CONFIG_FILE}" and the bundle to Storage ".bootcde"
+(it runs from flash at every boot), checks its CRC and reboots the board. Serial ports need the
+serialport package; tcp:// is the board's telnet console. A gateway needs --wifi and --broker.
+--dry-run FILE writes exactly the bytes the upload would send, without connecting.
 boards: ${boardIds().join(", ")}`;
-
-/** Serial speed of the ESP32 console (boards/ESP32.py default_console_baudrate). */
-export const ESPRUINO_BAUD = 115200;
-/** An upload of ~150 KB at 115200 baud takes ~15 s; allow for slow flashing. */
-export const UPLOAD_TIMEOUT_MS = 300_000;
 
 interface Out {
   write(s: string): unknown;
@@ -165,73 +161,43 @@ export function parseFlashArgs(argv: string[]): FlashArgs {
   return { board, kind, port, dryRun, config: r.value };
 }
 
-/**
- * The code sent before the bundle: stores the configuration with Storage.writeJSON. It is saved in
- * .bootcde with the bundle, so it runs at every boot; it keeps the node number the board already
- * chose (re-flashing does not make it a new node) and writes only when the stored file differs, so
- * a normal boot does not touch flash.
- */
-export function configPrelude(c: StoredConfig): string {
-  const json = JSON.stringify(c);
-  const f = JSON.stringify(BOARD_CONFIG_FILE);
-  return `(function(){var S=require("Storage"),o=S.readJSON(${f},true)||{},c=${json};if(!c.nodeNum&&o.nodeNum)c.nodeNum=o.nodeNum;if(JSON.stringify(o)!==JSON.stringify(c))S.writeJSON(${f},c);})();\n`;
-}
-
-/** The espruino CLI's arguments for an upload (or a dry run) of `file`. */
-export function espruinoArgs(board: BoardDef, file: string, port: string | undefined, dryRun: string | undefined): string[] {
-  const args = [
-    "--board",
-    join(PROJECT_ROOT, "boards", board.espruinoFirmware + ".json"),
-    "--no-ble",
-    // Offline: never fetch modules from espruino.com (the bundle needs none).
-    "--config",
-    "MODULE_URL=",
-    // Save into .bootcde so it runs at every boot (espruino.md 2.8).
-    "--config",
-    "SAVE_ON_SEND=1",
-    "-b",
-    String(ESPRUINO_BAUD),
-  ];
-  if (dryRun !== undefined) args.push("-n", "-o", dryRun);
-  else if (port !== undefined) args.push("-p", port);
-  args.push(file);
-  return args;
-}
-
-export const ESPRUINO_CLI = join(PROJECT_ROOT, "node_modules", "espruino", "bin", "espruino-cli.js");
-
-function runEspruino(args: string[], out: Out, err: Out): Promise<number> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [ESPRUINO_CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    const timer = setTimeout(() => child.kill("SIGKILL"), UPLOAD_TIMEOUT_MS);
-    child.stdout.on("data", (b: Buffer) => out.write(b.toString()));
-    child.stderr.on("data", (b: Buffer) => err.write(b.toString()));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      err.write(`cannot run the espruino CLI: ${e.message}\n`);
-      resolvePromise(2);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolvePromise(code === 0 ? 0 : 2);
-    });
-  });
-}
-
 async function runFlash(argv: string[], out: Out, err: Out): Promise<number> {
   const a = parseFlashArgs(argv);
   const b = await buildBoardBundle(a.board.id, a.kind);
   out.write(sizeLine(b, a.board.id + " " + a.kind) + "\n");
-  const dir = mkdtempSync(join(tmpdir(), "meshport-flash-"));
+  const steps = uploadSteps(b.code, a.config);
+  if (a.dryRun !== undefined) {
+    const text = uploadText(steps);
+    writeFileSync(a.dryRun, text, "latin1");
+    out.write(`dry run: wrote the ${text.length} bytes the upload sends (${steps.length} lines) to ${a.dryRun}\n`);
+    return 0;
+  }
+  const port = a.port!;
+  out.write(`uploading to ${port} (Espruino ${a.board.espruinoFirmware} firmware must already be on the board)\n`);
+  let link;
   try {
-    const file = join(dir, a.board.id + ".js");
-    writeFileSync(file, configPrelude(a.config) + b.code + "\n");
-    out.write(a.dryRun !== undefined ? `dry run: writing the upload to ${a.dryRun}\n` : `uploading to ${a.port} (Espruino ${a.board.espruinoFirmware} firmware must already be on the board)\n`);
-    const code = await runEspruino(espruinoArgs(a.board, file, a.port, a.dryRun), out, err);
-    if (code !== 0) err.write("meshport board flash: the espruino CLI failed\n");
-    return code;
+    link = await openConsole(port);
+  } catch (e) {
+    err.write(`meshport board flash: ${(e as Error).message}\n`);
+    return 2;
+  }
+  let shown = -1;
+  try {
+    await sendUpload(link, steps, (done, total, what) => {
+      const pct = Math.floor((done * 100) / total);
+      if (pct >= shown + 10 || done === total) {
+        shown = pct;
+        out.write(`  ${pct}% ${what}\n`);
+      }
+    });
+    out.write("uploaded and checked; the board is rebooting into it\n");
+    return 0;
+  } catch (e) {
+    if (!(e instanceof UploadError)) throw e;
+    err.write(`meshport board flash: ${e.message}\n`);
+    return 2;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    link.close();
   }
 }
 

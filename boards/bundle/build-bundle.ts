@@ -13,6 +13,7 @@ import type { Message, Plugin } from "esbuild";
 import { minify as terserMinify } from "terser";
 import { boardById, BOARDS } from "../defs/index.js";
 import type { BoardDef } from "../defs/index.js";
+import { ESPRUINO_RESERVED_WORDS, espruinoNameHazards } from "./espruino-names-check.js";
 import { hoistingHazards } from "./hoisting-check.js";
 import { reservedProps, reservePropsPattern } from "./reserved-props.js";
 
@@ -139,6 +140,9 @@ export async function bundleEntryForEspruino(entry: string, o: EspruinoBuildOpti
         ? {
             mangleProps: /./,
             reserveProps: reservedPattern,
+            // Never rename a property *to* one of Espruino's keywords (a class method named `of`
+            // is a SyntaxError there): each is taken by a name no source uses.
+            mangleCache: keywordMangleCache(),
             // `this.x = v` instead of esbuild's defineProperty helper with the name quoted: shorter,
             // renameable, and cheaper on Espruino. [[Set]] and [[Define]] differ when a subclass
             // field shadows a base class accessor (no class in firmware/ or boards/ extends
@@ -162,7 +166,16 @@ export async function bundleEntryForEspruino(entry: string, o: EspruinoBuildOpti
   const code = compact ? await compactForBoard(r.outputFiles[0].text) : r.outputFiles[0].text;
   const hazards = hoistingHazards(code);
   if (hazards.length > 0) throw new BundleError("Espruino bundle relies on hoisting, which Espruino does not do", hazards);
+  const names = espruinoNameHazards(code);
+  if (names.length > 0) throw new BundleError("Espruino bundle uses names Espruino's parser reads differently", names);
   return code;
+}
+
+/** esbuild mangle cache entries that take every Espruino keyword as an output name. */
+function keywordMangleCache(): Record<string, string> {
+  const cache: Record<string, string> = {};
+  for (const w of ESPRUINO_RESERVED_WORDS) cache["__espruinoKeyword_" + w] = w;
+  return cache;
 }
 
 /**
@@ -176,7 +189,8 @@ export async function compactForBoard(code: string): Promise<string> {
   const t = await terserMinify(code, {
     ecma: 5,
     compress: { passes: 2 },
-    mangle: true,
+    // Local names terser invents must not be Espruino keywords V8 allows as names (`of`, `static`).
+    mangle: { reserved: ESPRUINO_RESERVED_WORDS },
     format: { ascii_only: true },
   });
   if (t.code === undefined) throw new BundleError("terser produced no output", []);
@@ -200,16 +214,27 @@ export async function bundleForEspruino(entry: string, globalName: string): Prom
  * the result set on `globalThis.meshport` (Espruino has globalThis, espruino.md 1.1) so the console
  * reaches it as `meshport.runtime` / `meshport.result`. Assigning it directly rather than through
  * esbuild's globalName keeps the export helpers (about 300 bytes) out of the bundle.
+ *
+ * The boot call runs from a timeout, after the bundle's top-level function has returned: an Error
+ * created while that ~120 KB function is on the stack makes Espruino build a stack trace that runs
+ * it out of memory (LOW_MEMORY, measured on espruino-esp32like), so a missing radio or Wifi module
+ * would kill the board instead of taking the no-radio path. `meshport` is set at once with
+ * `booted: false` so the console can tell a board that is still starting from one that failed.
  */
 export function boardEntry(board: BoardDef, kind: BuildKind): string {
   const def = JSON.stringify(board);
   const rt = JSON.stringify(resolve(PROJECT_ROOT, "boards/runtime/main.ts"));
   const st = JSON.stringify(resolve(PROJECT_ROOT, "boards/selftest/selftest-main.ts"));
-  const g = "(globalThis as unknown as Record<string, unknown>)." + BUNDLE_GLOBAL;
-  if (kind === "selftest") return `import { bootSelftest } from ${st};\n${g} = { result: bootSelftest(${def}) };\n`;
+  const g = "(globalThis as unknown as Record<string, { booted: boolean; result?: unknown; runtime?: unknown }>)." + BUNDLE_GLOBAL;
+  const start = (call: string, field: string): string =>
+    `${g} = { booted: false };\nsetTimeout(function meshportStart() {\n  ${g}.${field} = ${call};\n  ${g}.booted = true;\n}, 0);\n`;
+  if (kind === "selftest") return `import { bootSelftest } from ${st};\n` + start(`bootSelftest(${def})`, "result");
   const radio = JSON.stringify(resolve(PROJECT_ROOT, "boards/runtime/board-radio.ts"));
   const factory = board.radio.chip === "sx1262" ? "createSx1262Radio" : "createSx127xRadio";
-  return `import { boot } from ${rt};\nimport { ${factory} } from ${radio};\n${g} = { runtime: boot(${def}, ${JSON.stringify(kind)}, ${factory}) };\n`;
+  const imports = `import { boot } from ${rt};\nimport { ${factory} } from ${radio};\n`;
+  if (kind === "node") return imports + start(`boot(${def}, ${factory}, undefined)`, "runtime");
+  const links = JSON.stringify(resolve(PROJECT_ROOT, "boards/runtime/gateway-links.ts"));
+  return imports + `import { createGatewayLinks } from ${links};\n` + start(`boot(${def}, ${factory}, createGatewayLinks)`, "runtime");
 }
 
 export interface BoardBundle {

@@ -47,8 +47,8 @@ const STATS_FILES = [
   "firmware/mqtt/client.ts",
   "firmware/mqtt/mqtt-parser.ts",
 ];
-/** What the entry sets on globalThis (build-bundle.ts boardEntry): `meshport.runtime`, `meshport.result`. */
-const ENTRY_EXPORTS = ["meshport", "runtime", "result"];
+/** What the entry sets on globalThis (build-bundle.ts boardEntry): `meshport.booted`, `.runtime`, `.result`. */
+const ENTRY_EXPORTS = ["meshport", "booted", "runtime", "result"];
 
 export interface ReservedProps {
   names: Set<string>;

@@ -26,6 +26,8 @@ export interface BoardStatus {
   nodeId: string;
   uptimeS: number;
   radio: boolean;
+  /** Why the board runs degraded ("radio: ...", "wifi: no Wifi module ..."); empty when all is there. */
+  faults: string[];
   /** undefined on a node build or without Wifi settings. */
   wifiUp: boolean | undefined;
   wifiAttempts: number;
@@ -40,13 +42,14 @@ export interface BoardStatus {
 }
 
 /** A snapshot of the live counters (the objects themselves, so they keep counting). */
-export function boardStatus(driver: EspruinoDriver, hasRadio: boolean, wifi: WifiLink | undefined, net: EspruinoNetLink | undefined): BoardStatus {
+export function boardStatus(driver: EspruinoDriver, hasRadio: boolean, wifi: WifiLink | undefined, net: EspruinoNetLink | undefined, faults: string[]): BoardStatus {
   const node = driver.node;
   const client = node.mqttClient;
   return {
     nodeId: nodeIdOf(node.nodeNum),
     uptimeS: Math.floor(driver.now() / 1000),
     radio: hasRadio,
+    faults: faults.slice(),
     wifiUp: wifi === undefined ? undefined : wifi.isUp,
     wifiAttempts: wifi === undefined ? 0 : wifi.attempts,
     mqttConnected: client === undefined ? undefined : client.isConnected(),

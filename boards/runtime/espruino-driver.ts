@@ -54,6 +54,7 @@ export class EspruinoDriver {
   private readonly t0: number;
   private readonly queue: NodeEvent[] = [];
   private running = false;
+  private drainScheduled = false;
   private timer: unknown = undefined;
   private stopped = false;
   /** Set while a frame is being received (rxStarted): when to give up waiting for its end. */
@@ -103,7 +104,13 @@ export class EspruinoDriver {
     this.post({ type: "tick" });
   }
 
-  /** Queues an event and runs the queue unless it is already running (no re-entry). */
+  /**
+   * Queues an event; the queue runs from a timeout, at the top of Espruino's event loop, never
+   * inside the callback that posted it (a radio IRQ watch, a socket's data handler, the console).
+   * Espruino checks its C stack (25,000 bytes on the ESP32) and a received frame's path through
+   * the node is already ~30 interpreted calls deep: run inside the radio's callbacks, an SX127x
+   * board's first reply overflowed it (measured on espruino-esp32like).
+   */
   post(e: NodeEvent): void {
     if (this.stopped) return;
     if (this.queue.length >= DRIVER_QUEUE_MAX) {
@@ -111,7 +118,14 @@ export class EspruinoDriver {
       return;
     }
     this.queue.push(e);
-    if (this.running) return;
+    if (this.running || this.drainScheduled) return;
+    this.drainScheduled = true;
+    startTimer(() => this.drain(), 0);
+  }
+
+  private drain(): void {
+    this.drainScheduled = false;
+    if (this.stopped) return;
     this.running = true;
     try {
       while (this.queue.length > 0) {

@@ -1,16 +1,19 @@
 // What a board runs at boot, per build kind: `gateway` (radio + Wifi + MQTT straight to the broker
-// through the core's MqttClient) and `node` (radio only). The bundler generates the entry that calls
-// boot() with the board's definition inlined (boards/bundle/build-bundle.ts). The configuration comes
-// from Storage (board-config.ts); without one, or with an invalid one, the board still runs as a
-// plain node on its defaults and says why on the console.
+// through the core's MqttClient; the entry passes createGatewayLinks) and `node` (radio only). The
+// bundler generates the entry that calls boot() with the board's definition inlined, from a timeout
+// (boards/bundle/build-bundle.ts). The configuration comes from Storage (board-config.ts); without
+// one, or with an invalid one, the board still runs as a plain node on its defaults and says why on
+// the console. A radio that does not answer or a firmware without Wifi leaves the board running
+// with its console, and status().faults says what is missing.
 import { nodeIdOf } from "../../firmware/gateway/node-id.js";
 import { normalizeConfig } from "../../firmware/mesh/node-config.js";
+import type { NodeConfig } from "../../firmware/mesh/node-config.js";
 import { regionInfo } from "../../firmware/mesh/regions.js";
 import { MeshNode } from "../../firmware/node.js";
 import type { BoardDef } from "../defs/board.js";
 import type { LoraRadio } from "../radio/lora-radio.js";
 import { radioConfigFor } from "../radio/lora-radio.js";
-import { BOARD_CONFIG_FILE, emptyStoredConfig, mqttConfigOf, nodeConfigOf, validateStoredConfig } from "./board-config.js";
+import { BOARD_CONFIG_FILE, emptyStoredConfig, nodeConfigOf, validateStoredConfig } from "./board-config.js";
 import type { StoredConfig } from "./board-config.js";
 import type { RadioFactory } from "./board-radio.js";
 import { boardStatus, postText } from "./board-status.js";
@@ -18,9 +21,10 @@ import type { BoardStatus } from "./board-status.js";
 import { createChannelCipher } from "./espruino-cipher.js";
 import { EspruinoDriver } from "./espruino-driver.js";
 import { errorText, printLine, storageModule } from "./espruino-host.js";
+import type { GatewayLinksFactory } from "./gateway-links.js";
 import { HardwareRng } from "./hw-rng.js";
-import { EspruinoNetLink } from "./net-link.js";
-import { WifiLink } from "./wifi-link.js";
+import type { EspruinoNetLink } from "./net-link.js";
+import type { WifiLink } from "./wifi-link.js";
 
 /** What boot() runs; the selftest build has its own entry (boards/selftest/selftest-main.ts). */
 export type BootKind = "gateway" | "node";
@@ -74,16 +78,26 @@ export function assignNodeNum(c: StoredConfig, rng: HardwareRng): number {
   return n;
 }
 
-/** Starts the board; `createRadio` is the factory for the board's chip (board-radio.ts). */
-export function boot(board: BoardDef, kind: BootKind, createRadio: RadioFactory): Runtime {
+/**
+ * Starts the board: `createRadio` is the factory for the board's chip (board-radio.ts), and
+ * `createLinks` the gateway's network side (gateway-links.ts; undefined on a node build).
+ */
+export function boot(board: BoardDef, createRadio: RadioFactory, createLinks: GatewayLinksFactory | undefined): Runtime {
+  const kind: BootKind = createLinks === undefined ? "node" : "gateway";
   printLine("meshport " + kind + " on " + board.name);
   const config = loadStoredConfig();
   const rng = new HardwareRng();
   const nodeNum = assignNodeNum(config, rng);
-  const gateway = kind === "gateway" && config.wifi !== undefined && config.mqtt !== undefined;
-  if (kind === "gateway" && !gateway) printLine("config: a gateway needs wifi and mqtt settings; running as a plain node");
-  const nodeConfig = nodeConfigOf(config, nodeNum, gateway, board.defaultRegion, board.defaultPreset);
-  const regionName = regionInfo(nodeConfig.region).name;
+  const faults: string[] = [];
+  // The net link posts into the driver, which is built after it.
+  const sink: { driver: EspruinoDriver | undefined } = { driver: undefined };
+  const post = (e: Parameters<EspruinoDriver["post"]>[0]): void => {
+    if (sink.driver !== undefined) sink.driver.post(e);
+  };
+  const regionOf = (gateway: boolean): NodeConfig => nodeConfigOf(config, nodeNum, gateway, board.defaultRegion, board.defaultPreset);
+  const regionName = regionInfo(regionOf(false).region).name;
+  const links = createLinks === undefined ? undefined : createLinks(config, regionName, post);
+  const nodeConfig = regionOf(links !== undefined);
   const cipher = createChannelCipher(false);
   printLine("node " + nodeIdOf(nodeNum) + " region " + regionName + ", cipher " + cipher.name);
 
@@ -94,31 +108,20 @@ export function boot(board: BoardDef, kind: BootKind, createRadio: RadioFactory)
     r.init(radioConfigFor(normalizeConfig(nodeConfig)));
     radio = r;
   } catch (e) {
+    faults.push("radio: " + errorText(e));
     printLine("radio: " + errorText(e) + "; running without a radio");
   }
 
-  let wifi: WifiLink | undefined;
-  let net: EspruinoNetLink | undefined;
-  // The net link posts into the driver, which is built after it.
-  const sink: { driver: EspruinoDriver | undefined } = { driver: undefined };
-  let node: MeshNode;
-  if (gateway && config.wifi !== undefined && config.mqtt !== undefined) {
-    const link = new EspruinoNetLink({
-      post: (e) => {
-        if (sink.driver !== undefined) sink.driver.post(e);
-      },
-      networkUp: () => wifi !== undefined && wifi.isUp,
-    });
-    net = link;
-    wifi = new WifiLink({ ssid: config.wifi.ssid, password: config.wifi.password, onChange: (up) => link.networkChanged(up) });
-    const mqtt = mqttConfigOf(config.mqtt, regionName);
-    printLine("mqtt: " + mqtt.address + " root " + mqtt.root);
-    node = new MeshNode({ config: nodeConfig, rng, cipher, pki: undefined, startMs: 0, maxNodes: 0, mqtt });
-  } else node = new MeshNode({ config: nodeConfig, rng, cipher, pki: undefined, startMs: 0, maxNodes: 0 });
-  const driver = new EspruinoDriver(node, radio, net);
+  const node = new MeshNode({ config: nodeConfig, rng, cipher, pki: undefined, startMs: 0, maxNodes: 0, mqtt: links === undefined ? undefined : links.mqtt });
+  const driver = new EspruinoDriver(node, radio, links === undefined ? undefined : links.net);
   sink.driver = driver;
   driver.start();
-  if (wifi !== undefined) wifi.start();
+  if (links !== undefined) {
+    links.wifi.start();
+    if (links.wifi.fault !== "") faults.push("wifi: " + links.wifi.fault);
+  }
+  const wifi = links === undefined ? undefined : links.wifi;
+  const net = links === undefined ? undefined : links.net;
   return {
     kind,
     board,
@@ -127,7 +130,7 @@ export function boot(board: BoardDef, kind: BootKind, createRadio: RadioFactory)
     radio,
     wifi,
     net,
-    status: () => boardStatus(driver, radio !== undefined, wifi, net),
+    status: () => boardStatus(driver, radio !== undefined, wifi, net, faults),
     sendText: (text: string, to?: number) => postText(driver, text, to),
   };
 }

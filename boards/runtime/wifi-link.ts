@@ -10,6 +10,8 @@ export const WIFI_RETRY_MS = 10000;
 
 export const WifiState = {
   Idle: "idle",
+  /** No Wifi module in this firmware (require("Wifi") failed): the board runs without a network. */
+  Absent: "absent",
   Connecting: "connecting",
   Up: "up",
   Waiting: "waiting",
@@ -38,8 +40,19 @@ export class WifiLink {
     return this.state === WifiState.Up;
   }
 
+  /** Why the link cannot work at all (no Wifi module), or "". */
+  fault = "";
+
   start(): void {
-    const wifi = wifiModule();
+    let wifi;
+    try {
+      wifi = wifiModule();
+    } catch (e) {
+      this.state = WifiState.Absent;
+      this.fault = "no Wifi module: " + errorText(e);
+      printLine("wifi: " + this.fault + "; running without a network");
+      return;
+    }
     wifi.on("disconnected", () => {
       if (this.state !== WifiState.Up) return;
       printLine("wifi: disconnected from " + this.o.ssid);

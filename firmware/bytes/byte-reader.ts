@@ -22,10 +22,6 @@ export class ByteReader {
     this.limit = end;
   }
 
-  static of(buf: Uint8Array): ByteReader {
-    return new ByteReader(buf, 0, buf.length);
-  }
-
   fail(code: WireErrorCode, message: string, offset: number): never {
     throw new WireError(code, message, offset);
   }
@@ -121,4 +117,12 @@ export class ByteReader {
     this.pos += n;
     return s;
   }
+}
+
+/**
+ * A reader over all of `buf`. A module function rather than a static factory: a class that names
+ * itself in its own body breaks on Espruino (boards/bundle/espruino-names-check.ts).
+ */
+export function readerOf(buf: Uint8Array): ByteReader {
+  return new ByteReader(buf, 0, buf.length);
 }

@@ -13,10 +13,6 @@ export class ByteWriter {
     this.pos = start;
   }
 
-  static ofSize(n: number): ByteWriter {
-    return new ByteWriter(allocBytes(n), 0);
-  }
-
   u8(b: number): void {
     this.buf[this.pos++] = b & 0xff;
   }
@@ -91,4 +87,9 @@ export function varint32Size(v: number): number {
 /** Bytes an int32 varint takes (10 for negative values). */
 export function varintInt32Size(v: number): number {
   return v < 0 ? 10 : varint32Size(v);
+}
+
+/** A writer over a new buffer of `n` bytes (a module function for the reason given at readerOf). */
+export function writerOfSize(n: number): ByteWriter {
+  return new ByteWriter(allocBytes(n), 0);
 }

@@ -14,3 +14,12 @@ export function float32Bits(v: number): number {
   F32[0] = v;
   return U32[0];
 }
+
+/**
+ * `v` rounded to the nearest float32, as a double: what a C `float` holds. Math.fround is missing on
+ * Espruino (boards/bundle/espruino-missing.json).
+ */
+export function fround(v: number): number {
+  F32[0] = v;
+  return F32[0];
+}

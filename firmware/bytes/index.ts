@@ -1,7 +1,7 @@
 export { BYTE_POOL_MAX_COPY, BYTE_POOL_SLAB_BYTES, BytePool, allocBytes, copyBytes, setByteCopier } from "./byte-copy.js";
 export type { ByteCopier } from "./byte-copy.js";
-export { ByteReader } from "./byte-reader.js";
-export { ByteWriter, varint32Size, varintInt32Size } from "./byte-writer.js";
+export { ByteReader, readerOf } from "./byte-reader.js";
+export { ByteWriter, varint32Size, varintInt32Size, writerOfSize } from "./byte-writer.js";
 export { fromBase64, toBase64 } from "./base64.js";
 export { fromHex, toHex } from "./hex.js";
 export { readU32le, writeU32le } from "./le32.js";

@@ -232,7 +232,7 @@ export function formatByLimbs(x: number): string {
 /**
  * The firmware's text for a JSON number: printf("%.15g") of the double, or "null" for NaN and
  * infinities. Pass float32 values as they widen to double (the decoded protobuf value, or
- * `toFloat32(x)`), since the firmware stores them as `float` and prints the widened double.
+ * `fround(x)`, firmware/bytes/float32.ts), since the firmware stores them as `float` and prints the widened double.
  */
 export function formatJsonNumber(x: number): string {
   if (x !== x || x === Infinity || x === -Infinity) return "null";
@@ -245,11 +245,4 @@ export function formatJsonNumber(x: number): string {
   const short = shortBinaryFraction(a);
   if (short !== "") return (negative ? "-" : "") + short;
   return formatByLimbs(x);
-}
-
-/** The double a C `float` holds for `x` (round to nearest float32), without Math.fround. */
-export function toFloat32(x: number): number {
-  const f = new Float32Array(1);
-  f[0] = x;
-  return f[0];
 }

@@ -27,7 +27,8 @@ import { NeighborInfoCodec, PositionCodec, RouteDiscoveryCodec, TelemetryCodec, 
 import type { Telemetry } from "../wire/messages.js";
 import { byteStringOf, parseFirmwareJson, utf8ByteString } from "./json-downlink.js";
 import type { JsonObject, JsonValue } from "./json-downlink.js";
-import { formatJsonNumber, toFloat32 } from "./json-number.js";
+import { fround } from "../bytes/float32.js";
+import { formatJsonNumber } from "./json-number.js";
 import { nodeIdOf } from "./node-id.js";
 
 /** A text of at most 233 bytes cannot nest deeper than this, so the text check is unbounded in effect. */
@@ -215,7 +216,7 @@ function i32(n: number | undefined): JsonValue {
 
 /** A float field: the double a C float widens to. */
 function f32(n: number | undefined): JsonValue {
-  return num(n === undefined ? 0 : toFloat32(n));
+  return num(n === undefined ? 0 : fround(n));
 }
 
 /** (int) of a float: truncation toward zero (NaN and out-of-range values, undefined in C, give 0 or saturate). */
@@ -421,7 +422,7 @@ function routeName(nodes: NodeDb | undefined, num: number): JsonValue {
 function snrList(list: number[] | undefined): JsonValue {
   const items: JsonValue[] = [];
   // (float)snr / 4: the int converted to float, divided in float.
-  if (list !== undefined) for (let i = 0; i < list.length; i++) items.push(num(toFloat32(toFloat32(list[i]) / 4)));
+  if (list !== undefined) for (let i = 0; i < list.length; i++) items.push(num(fround(fround(list[i]) / 4)));
   return { kind: "array", items };
 }
 
@@ -563,7 +564,7 @@ export function serializeJsonUplinkBytes(p: MeshPacketState, gatewayNum: number,
   put(top, "type", { kind: "string", bytes: type });
   put(top, "sender", str(nodeIdOf(gatewayNum)));
   if ((p.rxRssi | 0) !== 0) put(top, "rssi", i32(p.rxRssi));
-  const snr = toFloat32(p.rxSnr);
+  const snr = fround(p.rxSnr);
   if (snr !== 0) put(top, "snr", num(snr));
   // getHopsAway (NodeDB.h): known when hop_start >= hop_limit and hop_start != 0 or a bitfield is present.
   const hops = hopsAway(p.hopStart, p.hopLimit, p.decoded !== undefined && d.bitfield !== undefined);

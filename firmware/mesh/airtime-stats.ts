@@ -7,6 +7,7 @@
 // it, and the percentage divides by the full window length (airtime.cpp channelUtilizationPercent,
 // utilizationTXPercent). Time only enters through `now`: every method first advances the rings to it,
 // clearing each bucket crossed since the last call, however long the gap (the firmware's syncNow).
+import { fround } from "../bytes/float32.js";
 
 export const AirtimeKind = {
   /** Our own transmissions, relays included (RadioLibInterface completeSending). */
@@ -125,14 +126,14 @@ export class AirtimeStats {
   channelUtilizationPercent(now: number): number {
     this.advance(now);
     // airtime.cpp 110: (float(sum) / float(60000)) * 100, each step rounded to float.
-    return Math.fround(Math.fround(Math.fround(sum(this.channelUtil)) / CHANNEL_UTIL_WINDOW_MS) * 100);
+    return fround(fround(fround(sum(this.channelUtil)) / CHANNEL_UTIL_WINDOW_MS) * 100);
   }
 
   /** Our TX airtime in the 60 minute buckets as a percentage of one hour (air_util_tx). */
   txUtilizationPercent(now: number): number {
     this.advance(now);
     // airtime.cpp 120, in float likewise.
-    return Math.fround(Math.fround(Math.fround(sum(this.txUtil)) / TX_UTIL_WINDOW_MS) * 100);
+    return fround(fround(fround(sum(this.txUtil)) / TX_UTIL_WINDOW_MS) * 100);
   }
 
   /**

@@ -6,6 +6,7 @@
 // and TAK_TRACKER (their reports have priority). The product is computed in float, as the firmware.
 import { Role } from "../wire/enums.js";
 import { modemPresetParams } from "./modem-preset.js";
+import { fround } from "../bytes/float32.js";
 
 /** MAX_INTERVAL (Default.h 14): INT32_MAX ms. */
 export const MAX_INTERVAL_MS = 0x7fffffff;
@@ -34,8 +35,8 @@ export function congestionCoefficient(numOnline: number, sf: number, bwKhz: numb
   if (numOnline <= CONGESTION_FREE_NODES) return 1;
   const s = sf < 5 || sf > 12 ? 11 : sf;
   const bw = bwKhz <= 0 ? 250 : bwKhz;
-  const throttle = Math.fround((1 << s) / Math.fround(bw * 100));
-  return Math.fround(1 + Math.fround((numOnline - CONGESTION_FREE_NODES) * throttle));
+  const throttle = fround((1 << s) / fround(bw * 100));
+  return fround(1 + fround((numOnline - CONGESTION_FREE_NODES) * throttle));
 }
 
 /** The SF and bandwidth congestion scaling reads from a preset (modemPresetToParams, not wide). */
@@ -56,5 +57,5 @@ export function configuredOrDefaultMsScaled(configuredSecs: number, defaultSecs:
   const coef = presetCongestionCoefficient(numOnline, preset);
   // Default.cpp 58-60: saturation is tested on the double product, the result is the float one.
   if (base * coef >= MAX_INTERVAL_MS) return MAX_INTERVAL_MS;
-  return Math.floor(Math.fround(Math.fround(base) * coef));
+  return Math.floor(fround(fround(base) * coef));
 }

@@ -1,5 +1,6 @@
 // Distances as the firmware computes them (src/gps/GeoCoord.cpp latLongToMeter, 380-400): the
 // spherical law of cosines on a 6,366 km Earth, from coordinates in 1e-7 degrees, as a float.
+import { fround } from "../bytes/float32.js";
 
 const EARTH_RADIUS_M = 6366000;
 const RAD_PER_DEG = Math.PI / 180;
@@ -14,5 +15,5 @@ export function distanceMeters(aLatI: number, aLonI: number, bLatI: number, bLon
   const t = Math.cos(a1) * Math.cos(a2) * Math.cos(b1) * Math.cos(b2) + Math.cos(a1) * Math.sin(a2) * Math.cos(b1) * Math.sin(b2) + Math.sin(a1) * Math.sin(b1);
   let tt = Math.acos(t);
   if (tt !== tt) tt = 0;
-  return Math.fround(EARTH_RADIUS_M * tt);
+  return fround(EARTH_RADIUS_M * tt);
 }

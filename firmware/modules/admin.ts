@@ -13,7 +13,7 @@
 //
 // The AdminMessage schema is not ported: the payload is read only for its top-level fields, so a
 // message with a malformed sub-message passes here where nanopb would refuse it.
-import { ByteReader } from "../bytes/byte-reader.js";
+import { readerOf } from "../bytes/byte-reader.js";
 import { catchWireError } from "../bytes/wire-error.js";
 import type { MeshPacketState } from "../mesh/packet.js";
 import { PortNum, Priority, RoutingError } from "../wire/enums.js";
@@ -31,7 +31,7 @@ const ADMIN_CHANNEL_NAME = "admin";
 /** which_payload_variant of an AdminMessage (the last oneof field on the wire), 0 for none, -1 when it does not parse. */
 export function adminVariant(b: Uint8Array): number {
   const r = catchWireError(() => {
-    const rd = ByteReader.of(b);
+    const rd = readerOf(b);
     let variant = 0;
     while (rd.pos < rd.end) {
       const tag = rd.varint();

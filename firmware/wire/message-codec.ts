@@ -3,7 +3,7 @@
 // int32 as 10-byte varints, proto3 repeated scalars packed. Decoding skips unknown fields, accepts
 // packed and unpacked repeated scalars, and enforces the nanopb size limits from the .options files.
 import { ByteReader } from "../bytes/byte-reader.js";
-import { ByteWriter, varint32Size, varintInt32Size } from "../bytes/byte-writer.js";
+import { ByteWriter, varint32Size, varintInt32Size, writerOfSize } from "../bytes/byte-writer.js";
 import { utf8Length } from "../bytes/utf8.js";
 import { WireError, WireErrorCode } from "../bytes/wire-error.js";
 import { Cardinality, FieldType } from "./field-schema.js";
@@ -268,7 +268,7 @@ export function writeMessageBody(w: ByteWriter, s: MessageSchema, m: Obj, depth:
 /** Encodes `m` with schema `s`. Throws WireError (BAD_VALUE, OVER_LIMIT, TOO_DEEP) for values nanopb could not hold. */
 export function encodeMessage(s: MessageSchema, m: object): Uint8Array {
   const size = messageBodySize(s, m as Obj, 1);
-  const w = ByteWriter.ofSize(size);
+  const w = writerOfSize(size);
   writeMessageBody(w, s, m as Obj, 1);
   return w.buf;
 }

@@ -2,7 +2,7 @@
 // on the wire (an absent field is `undefined`, never a default), so encode(decode(b)) reproduces
 // canonical nanopb bytes and explicit presence survives a round trip.
 import { ByteReader } from "../bytes/byte-reader.js";
-import { ByteWriter } from "../bytes/byte-writer.js";
+import { ByteWriter, writerOfSize } from "../bytes/byte-writer.js";
 import { WireError, WireErrorCode, catchWireError } from "../bytes/wire-error.js";
 import type { DecodeResult } from "../bytes/wire-error.js";
 import type { MessageSchema } from "./field-schema.js";
@@ -270,7 +270,7 @@ export interface Codec<T> {
   decodeBody: (r: ByteReader, depth: number, m: T) => T,
 ): Codec<T> {
   const encode = (m: T): Uint8Array => {
-    const w = ByteWriter.ofSize(size(m, 1));
+    const w = writerOfSize(size(m, 1));
     write(w, m, 1);
     return w.buf;
   };

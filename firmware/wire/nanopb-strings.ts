@@ -8,7 +8,7 @@
 // The compact codec stays lenient (tools decode what the air carries); the node applies these rules
 // where the firmware decodes: a User in NodeInfoModule (ProtobufModule, MeshModule.cpp), and the
 // ServiceEnvelope strings of a downlink.
-import { ByteReader } from "../bytes/byte-reader.js";
+import { readerOf } from "../bytes/byte-reader.js";
 import { catchWireError } from "../bytes/wire-error.js";
 
 /** pb_validate_utf8 on the C string in b[start, end): stops at the first NUL (or at `end`). */
@@ -44,7 +44,7 @@ export function nanopbUtf8Valid(b: Uint8Array, start: number, end: number): bool
  */
 export function nanopbStringsValid(b: Uint8Array, stringFields: readonly number[]): boolean {
   const r = catchWireError(() => {
-    const rd = ByteReader.of(b);
+    const rd = readerOf(b);
     while (rd.pos < rd.end) {
       const tag = rd.varint();
       const wire = tag & 7;

@@ -1,7 +1,7 @@
 // The leaf byte layer against Node's own implementations (TextEncoder/TextDecoder, Buffer).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ByteReader, ByteWriter, WireErrorCode, fromBase64, fromHex, toBase64, toHex, utf8Decode, utf8Encode, utf8Length, varint32Size, varintInt32Size } from "../../firmware/bytes/index.js";
+import { readerOf, writerOfSize, WireErrorCode, fromBase64, fromHex, toBase64, toHex, utf8Decode, utf8Encode, utf8Length, varint32Size, varintInt32Size } from "../../firmware/bytes/index.js";
 
 describe("utf8", () => {
   it("encodes like TextEncoder, lone surrogates included", () => {
@@ -60,10 +60,10 @@ describe("varints", () => {
   it("uint32 varints round trip with the right size", () => {
     fc.assert(
       fc.property(fc.nat({ max: 0xffffffff }), (v) => {
-        const w = ByteWriter.ofSize(varint32Size(v));
+        const w = writerOfSize(varint32Size(v));
         w.varint32(v);
         expect(w.pos).toBe(w.buf.length);
-        const r = ByteReader.of(w.buf);
+        const r = readerOf(w.buf);
         expect(r.varint()).toBe(v);
         expect(r.hi).toBe(0);
       }),
@@ -73,10 +73,10 @@ describe("varints", () => {
   it("negative int32 is the 64-bit sign extension, 10 bytes", () => {
     fc.assert(
       fc.property(fc.integer({ min: -0x80000000, max: -1 }), (v) => {
-        const w = ByteWriter.ofSize(varintInt32Size(v));
+        const w = writerOfSize(varintInt32Size(v));
         w.varintInt32(v);
         expect(w.buf.length).toBe(10);
-        const r = ByteReader.of(w.buf);
+        const r = readerOf(w.buf);
         expect(r.varint() | 0).toBe(v);
         expect(r.hi).toBe(0xffffffff);
       }),
@@ -84,7 +84,7 @@ describe("varints", () => {
   });
 
   it("reader refuses reads past the end with TRUNCATED", () => {
-    const r = ByteReader.of(new Uint8Array([1, 2]));
+    const r = readerOf(new Uint8Array([1, 2]));
     let code = "";
     try {
       r.fixed32();

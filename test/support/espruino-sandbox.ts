@@ -7,18 +7,36 @@ import nodeNet from "node:net";
 import { performance } from "node:perf_hooks";
 import { runInNewContext } from "node:vm";
 
+import { committedMissing } from "../../boards/bundle/espruino-builtins.js";
+import type { EspruinoMissing } from "../../boards/bundle/espruino-builtins.js";
+
 // The bundler lives in boards/bundle/; the tests use the same build the boards get.
 export { bundleForEspruino, espruinoSupported, ESPRUINO_UNSUPPORTED } from "../../boards/bundle/build-bundle.js";
 
-/** Removes what Espruino lacks from the sandbox's globals; `extra` is more code to run first. */
-export const STRIP_ESPRUINO_GLOBALS = `
-for (const name of ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "BigInt", "Proxy", "Reflect", "TextEncoder", "TextDecoder"]) delete globalThis[name];
-delete Math.imul; delete Math.trunc; delete Math.clz32; delete Math.log2;
-delete Array.from; delete Array.of; delete Number.isInteger; delete Number.isNaN; delete Object.freeze;
-const plainSlice = [].slice;
-for (const T of [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array])
-  T.prototype.slice = function (a, b) { return plainSlice.call(this, a, b); };
-`;
+/**
+ * Removes what Espruino lacks from the sandbox's globals: every global, static and prototype member
+ * the real interpreter was probed to lack (boards/bundle/espruino-missing.json), and typed-array
+ * slice() returns a plain Array as on Espruino.
+ */
+export const STRIP_ESPRUINO_GLOBALS = stripProgram(committedMissing());
+
+function stripProgram(m: EspruinoMissing): string {
+  const lines = [`for (const name of ${JSON.stringify(m.globals)}) delete globalThis[name];`];
+  for (const st of m.statics) {
+    const dot = st.indexOf(".");
+    lines.push(`delete ${st.substring(0, dot)}[${JSON.stringify(st.substring(dot + 1))}];`);
+  }
+  for (const p of m.prototype) {
+    const [holder, , member] = p.split(".");
+    // Typed-array methods live on %TypedArray%.prototype, one level up from Uint8Array.prototype.
+    const target = holder === "Uint8Array" ? "Object.getPrototypeOf(Uint8Array.prototype)" : holder + ".prototype";
+    lines.push(`delete ${target}[${JSON.stringify(member)}]; delete ${holder}.prototype[${JSON.stringify(member)}];`);
+  }
+  lines.push("const plainSlice = [].slice;");
+  lines.push("for (const T of [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array])");
+  lines.push("  T.prototype.slice = function (a, b) { return plainSlice.call(this, a, b); };");
+  return "\n" + lines.join("\n") + "\n";
+}
 
 export interface SandboxOptions {
   /** More code to run after the standard stripping (e.g. removing toPrecision). */

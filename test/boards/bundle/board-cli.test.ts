@@ -1,15 +1,17 @@
-// `meshport board build|flash`: argument errors are one line and exit 2; a dry-run flash runs the
-// real espruino CLI (-n -o FILE: what it would send, no device) and the file holds the Storage
-// configuration and the bundle.
+// `meshport board build|flash`: argument errors are one line and exit 2; a dry-run flash writes
+// exactly the lines the upload sends (cli/board-upload.ts): the configuration, the bundle in
+// Storage chunks, the CRC check and load(). test/boards/real runs such uploads on the interpreter.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
+import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { buildBoardBundle } from "../../../boards/bundle/build-bundle.js";
 import { BOARD_CONFIG_FILE } from "../../../boards/runtime/board-config.js";
-import { configPrelude, espruinoArgs, parseFlashArgs } from "../../../cli/board.js";
+import { parseFlashArgs } from "../../../cli/board.js";
+import { configStatement, uploadSteps, uploadText, UPLOAD_CHUNK_BYTES } from "../../../cli/board-upload.js";
 import { UsageError } from "../../../cli/usage-error.js";
 import { boardById } from "../../../boards/defs/index.js";
 
@@ -46,7 +48,6 @@ describe("board flash arguments", () => {
     const a = parseFlashArgs([...GOOD, "--region", "eu_868", "--name", "Roof gw/ROOF"]);
     expect(a.board.id).toBe("heltec-v3");
     expect(a.config).toMatchObject({ region: "EU_868", longName: "Roof gw", shortName: "ROOF", wifi: { ssid: "lab", password: "password123" }, mqtt: { host: "10.0.0.2", port: 1883 } });
-    expect(espruinoArgs(a.board, "/tmp/x.js", a.port, undefined)).toEqual(expect.arrayContaining(["--no-ble", "MODULE_URL=", "SAVE_ON_SEND=1", "-p", "/dev/ttyUSB0"]));
   });
 
   it("through the command: one line on stderr first, exit 2", () => {
@@ -59,27 +60,36 @@ describe("board flash arguments", () => {
   });
 });
 
-describe("board flash upload (espruino CLI dry run)", () => {
-  it("writes the Storage configuration and the bundle, via --board FILE offline", async () => {
+describe("board flash upload (dry run)", () => {
+  it("writes exactly the upload: configuration, the bundle in Storage chunks, its CRC check, load()", async () => {
     const dir = mkdtempSync(join(tmpdir(), "meshport-flash-test-"));
-    const out = join(dir, "upload.js");
-    const r = meshport(["board", "flash", "t3-v1.6", "--dry-run", out, ...GOOD.slice(3), "--region", "ANZ", "--name", "Hill/HILL"]);
-    expect(r.stderr).not.toMatch(/espruino CLI failed/);
+    const out = join(dir, "upload.bin");
+    const argv = ["t3-v1.6", "--dry-run", out, ...GOOD.slice(3), "--region", "ANZ", "--name", "Hill/HILL"];
+    const r = meshport(["board", "flash", ...argv]);
+    expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("boards/ESP32.json");
     const sent = readFileSync(out, "latin1");
-    expect(statSync(out).size).toBeGreaterThan(1000);
     const bundle = await buildBoardBundle("t3-v1.6", "gateway");
-    expect(sent).toContain(bundle.code.trim());
-    expect(sent).toContain(`S.writeJSON("${BOARD_CONFIG_FILE}",c)`);
-    expect(sent).toContain('"region":"ANZ"');
-    expect(sent).toContain('"wifi":{"ssid":"lab","password":"password123"}');
-    expect(sent.indexOf("writeJSON")).toBeLessThan(sent.indexOf(bundle.code.slice(0, 40)));
+    expect(sent).toBe(uploadText(uploadSteps(bundle.code, parseFlashArgs(argv).config)));
+    expect(r.stdout).toContain(`wrote the ${statSync(out).size} bytes`);
+    const lines = sent.split("\n").filter((l) => l !== "");
+    expect(lines[0]).toBe("\x10reset()");
+    expect(lines[lines.length - 1]).toBe("\x10load()");
+    for (const l of lines) expect(l.charCodeAt(0)).toBe(0x10);
+    expect(lines[2]).toContain('"region":"ANZ"');
+    expect(lines[2]).toContain('"wifi":{"ssid":"lab","password":"password123"}');
+    // The chunks put the bundle back together, and the check line carries its CRC-32.
+    const chunks = lines.filter((l) => l.indexOf('require("Storage").write(".bootcde",') >= 0);
+    expect(chunks.length).toBe(Math.ceil(bundle.code.length / UPLOAD_CHUNK_BYTES));
+    const rebuilt = chunks.map((l) => JSON.parse(/write\("\.bootcde",("(?:[^"\\]|\\.)*")/.exec(l)![1]) as string).join("");
+    expect(rebuilt).toBe(bundle.code);
+    expect(lines[lines.length - 2]).toContain("E.CRC32");
+    expect(uploadSteps(bundle.code, undefined)[uploadSteps(bundle.code, undefined).length - 2].ack).toBe("meshport upload crc " + crc32(bundle.code));
   }, 60_000);
 
-  it("the configuration prelude keeps the board's node number and writes only on change", () => {
+  it("the configuration step keeps the board's node number and writes only on change", () => {
     const a = parseFlashArgs([...GOOD]);
-    const prelude = configPrelude(a.config);
+    const stmt = configStatement(a.config);
     let writes = 0;
     const files: Record<string, unknown> = { [BOARD_CONFIG_FILE]: { ...JSON.parse(JSON.stringify(a.config)), nodeNum: 0x1234 } };
     const Storage = {
@@ -89,10 +99,10 @@ describe("board flash upload (espruino CLI dry run)", () => {
         files[n] = JSON.parse(JSON.stringify(d));
       },
     };
-    runInNewContext(prelude, { require: () => Storage, JSON });
+    runInNewContext(stmt, { require: () => Storage, JSON });
     expect(writes).toBe(0);
     files[BOARD_CONFIG_FILE] = { v: 1, nodeNum: 0x99, region: "EU_868" };
-    runInNewContext(prelude, { require: () => Storage, JSON });
+    runInNewContext(stmt, { require: () => Storage, JSON });
     expect(writes).toBe(1);
     expect(files[BOARD_CONFIG_FILE]).toMatchObject({ nodeNum: 0x99, mqtt: { host: "10.0.0.2" } });
     expect(boardById("heltec-v3")!.espruinoFirmware).toBe("ESP32S3");

@@ -5,8 +5,6 @@
 // a separate MQTT subscriber (mqtt-packet over a node socket) sees the ServiceEnvelope arrive. The
 // console's status() and sendText() work in the property-renamed bundle, and an envelope the
 // subscriber publishes comes out of the chip as a LoRa frame.
-import net from "node:net";
-import mqttPacket from "mqtt-packet";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildBoardBundle } from "../../../boards/bundle/build-bundle.js";
 import { boardById } from "../../../boards/defs/index.js";
@@ -17,34 +15,13 @@ import { decodeEnvelope, encodeEnvelope } from "../../../firmware/gateway/envelo
 import { PortNum, decodeLoraFrame } from "../../../firmware/wire/index.js";
 import { FakeSx1262, Mode } from "../radio/fake-sx1262.js";
 import { type TestBroker, startAedes, waitFor } from "../../support/brokers.js";
+import { type Subscriber, subscribe } from "../../support/mqtt-subscriber.js";
 import { bootInEspruinoSandbox, fakeEspruino } from "../../support/espruino-sandbox.js";
 import type { FakeEspruino } from "../../support/espruino-sandbox.js";
 import { DEFAULT_KEY, frameOf, header } from "../../support/node-bench.js";
 
 const GATEWAY_NUM = 0x1234abcd;
 const TOPIC = "msh/US/2/e/LongFast/!1234abcd";
-
-interface Subscriber {
-  messages: { topic: string; payload: Buffer }[];
-  subscribed: boolean;
-  socket: net.Socket;
-}
-
-/** A plain MQTT client: CONNECT, SUBSCRIBE msh/US/2/e/#, collect PUBLISHes. */
-function subscribe(port: number): Subscriber {
-  const socket = net.connect({ host: "127.0.0.1", port });
-  const parser = mqttPacket.parser();
-  const sub: Subscriber = { messages: [], subscribed: false, socket };
-  parser.on("packet", (p: mqttPacket.Packet) => {
-    if (p.cmd === "connack") socket.write(mqttPacket.generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic: "msh/US/2/e/#", qos: 0 }] }));
-    else if (p.cmd === "suback") sub.subscribed = true;
-    else if (p.cmd === "publish") sub.messages.push({ topic: p.topic, payload: Buffer.from(p.payload as Buffer) });
-  });
-  socket.on("data", (b) => parser.parse(b));
-  socket.on("error", () => {});
-  socket.on("connect", () => socket.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clientId: "test-sub", clean: true, keepalive: 60 })));
-  return sub;
-}
 
 /** The text of a TEXT_MESSAGE_APP envelope from the gateway itself on the default channel, else undefined. */
 function ownText(payload: Buffer): string | undefined {
@@ -90,10 +67,12 @@ describe("gateway bundle in the Espruino sandbox", () => {
         },
       },
     });
-    sub = subscribe(broker.port);
+    sub = subscribe(broker.port, "msh/US/2/e/#");
     const bundle = await buildBoardBundle("heltec-v3", "gateway");
     const ctx = bootInEspruinoSandbox(bundle.code, board.globals);
     const b = board;
+    // The bundle boots from a timeout, after its top-level function returned (build-bundle.ts boardEntry).
+    await waitFor("the boot", () => (ctx.meshport as { booted: boolean }).booted);
     const runtime = (ctx.meshport as { runtime: any }).runtime;
     expect(b.lines.join("\n")).not.toMatch(/radio: /);
     expect(runtime.radio).toBeDefined();
@@ -148,7 +127,7 @@ describe("gateway bundle in the Espruino sandbox", () => {
     const downFrame = frameOf(dh, { portnum: PortNum.TEXT_MESSAGE_APP, payload: utf8Encode("from the broker"), bitfield: 0 });
     const envelope = encodeEnvelope({ from: 0x77, to: 0xffffffff, id: 0x0bad0001, channel: 8, hopLimit: 3, hopStart: 3, encrypted: downFrame.subarray(16) }, "LongFast", 0x99999999);
     const onAir = chip.transmitted.length;
-    sub.socket.write(mqttPacket.generate({ cmd: "publish", topic: "msh/US/2/e/LongFast/!99999999", payload: Buffer.from(envelope), qos: 0, retain: false, dup: false }));
+    sub.publish("msh/US/2/e/LongFast/!99999999", envelope);
     await waitFor("the downlink on the air", () =>
       chip.transmitted.slice(onAir).some((f) => {
         const d = decodeLoraFrame(new Uint8Array(f));

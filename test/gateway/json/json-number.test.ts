@@ -5,7 +5,8 @@
 // exact binary value (BigInt), since printf rounds ties to even and toPrecision rounds them up.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatByLimbs, formatJsonNumber, toFloat32 } from "../../../firmware/gateway/json-number.js";
+import { fround } from "../../../firmware/bytes/float32.js";
+import { formatByLimbs, formatJsonNumber } from "../../../firmware/gateway/json-number.js";
 
 const FIXED: [string, number, string][] = [
   ["float32 4.2", Math.fround(4.2), "4.19999980926514"],
@@ -50,10 +51,10 @@ describe("formatJsonNumber fixed cases (libstdc++ output)", () => {
   for (const [name, x, want] of FIXED) {
     it(name, () => expect(formatJsonNumber(x)).toBe(want));
   }
-  it("toFloat32 rounds like a C float", () => {
-    expect(toFloat32(4.2)).toBe(Math.fround(4.2));
-    expect(toFloat32(1e40)).toBe(Infinity);
-    expect(formatJsonNumber(toFloat32(4.2))).toBe("4.19999980926514");
+  it("fround rounds like a C float", () => {
+    expect(fround(4.2)).toBe(Math.fround(4.2));
+    expect(fround(1e40)).toBe(Infinity);
+    expect(formatJsonNumber(fround(4.2))).toBe("4.19999980926514");
   });
 });
 
