@@ -1,7 +1,7 @@
 // The X25519 field multiplication (firmware/crypto/x25519.ts FieldMul) with its 256 limb products
 // done in C by Espruino's E.convolve: one call per output column instead of 16 interpreted
 // multiply-adds. Measured on the ESP32-like 2v29 build (scripts/measure-board-pki.ts) it makes a
-// key agreement about 2.7 times faster than the portable product.
+// key agreement about 3 times faster than the portable product (0.77 s against 2.4 s on Linux).
 //
 // E.convolve(a, r, off) = sum over i < 16 of a[i] * r[(i + off) % 32]. With r holding b reversed,
 // then 38 * b reversed (2^256 = 38 mod p):
