@@ -14,6 +14,11 @@ export interface EspruinoE {
   toUint8Array(data: string | Uint8Array | number[]): Uint8Array;
   /** A 32-bit random number from the ESP32 hardware RNG (sign is unspecified). */
   hwRand(): number;
+  /**
+   * sum over i of a[i] * b[(i + offset) % b.length], computed in C with doubles
+   * (src/jswrap_espruino.c jswrap_espruino_convolve). Absent from SAVE_ON_FLASH builds.
+   */
+  convolve?(a: Float64Array, b: Float64Array, offset: number): number;
 }
 
 /** The console as the runtime uses it (printLine). Declared here so its member names are on record for the bundler. */
@@ -79,4 +84,6 @@ export interface EspruinoAes {
 
 export interface EspruinoCryptoModule {
   AES?: EspruinoAes;
+  /** SHA-256 of a string, array or typed array; returns an ArrayBuffer of 32 bytes (libs/crypto/jswrap_crypto.c). */
+  SHA256?(data: Uint8Array): ArrayBuffer;
 }
