@@ -266,9 +266,11 @@ export function validateStoredConfig(x: unknown): ConfigResult<StoredConfig> {
   const num = intField(x, "nodeNum", "nodeNum", 0, 0xfffffffe, 0);
   if (!num.ok) return num;
   if (num.value > 0 && num.value < 4) return fail(ConfigErrorCode.OutOfRange, "nodeNum", "1..3 are reserved node numbers");
-  const longName = stringField(x, "longName", "longName", 1, LONG_NAME_MAX_BYTES, "");
+  // "" = the default name: what a validated configuration holds when no name was given, and what
+  // the CLI and assignNodeNum write back, so it must read back as valid.
+  const longName = stringField(x, "longName", "longName", 0, LONG_NAME_MAX_BYTES, "");
   if (!longName.ok) return longName;
-  const shortName = stringField(x, "shortName", "shortName", 1, SHORT_NAME_MAX_BYTES, "");
+  const shortName = stringField(x, "shortName", "shortName", 0, SHORT_NAME_MAX_BYTES, "");
   if (!shortName.ok) return shortName;
   const region = stringField(x, "region", "region", 0, 16, "");
   if (!region.ok) return region;

@@ -32,7 +32,7 @@ describe("board flash arguments", () => {
     ["unknown board", ["nope-v9", "--port", "/dev/ttyUSB0"], /unknown board nope-v9/],
     ["bad region", [...GOOD, "--region", "MARS"], /--region MARS: unknown region/],
     ["bad name", [...GOOD, "--name", "NoShort"], /--name NoShort: expected LONG\/SHORT/],
-    ["short name too long", [...GOOD, "--name", "Long/TOOLONG"], /shortName: must be 1..4 bytes/],
+    ["short name too long", [...GOOD, "--name", "Long/TOOLONG"], /shortName: must be 0..4 bytes, got 7/],
     ["gateway without wifi", ["heltec-v3", "--port", "/dev/ttyUSB0"], /a gateway needs --wifi/],
   ];
   for (const [what, argv, message] of cases) {

@@ -54,6 +54,12 @@ describe("stored configuration: channel, role, TLS", () => {
     expect([old.deviceRole, old.primaryChannel, old.mqtt?.useTls]).toEqual(["", undefined, false]);
   });
 
+  it("a configuration without names reads back as written (the CLI's prelude and assignNodeNum store it)", () => {
+    const c = valid({ ...base, primaryChannel: { name: "Roof" } });
+    expect([c.longName, c.shortName]).toEqual(["", ""]);
+    expect(valid(JSON.parse(JSON.stringify({ ...c, nodeNum: 0x1234 })))).toEqual({ ...c, nodeNum: 0x1234 });
+  });
+
   it("nodeConfigOf: channel name and key on channel 0, role with its defaults, preset", () => {
     const c = valid({ ...base, preset: "MEDIUM_FAST", deviceRole: "ROUTER", primaryChannel: { name: "Roof", pskBase64: KEY32 } });
     const n = nodeConfigOf(c, 0x1234, true, RegionCode.EU_868, ModemPreset.LONG_FAST);
