@@ -18,14 +18,23 @@ export { checkPort, parseBoardBroker, parseFlashArgs, parseName, parseWifi } fro
 export type { FlashArgs } from "./board-flash-args.js";
 
 export const BOARD_USAGE = `usage: meshport board build BOARD [--kind gateway|node|selftest] [--out FILE]
-       meshport board flash BOARD --port /dev/ttyUSB0|tcp://IP[:23] [--kind K]
-                            [--wifi SSID:PASSWORD] [--broker mqtt://HOST[:PORT]]
-                            [--region REGION] [--name LONG/SHORT] [--dry-run FILE]
+       meshport board flash BOARD --port /dev/ttyUSB0|tcp://IP[:23] [--kind K] [--dry-run FILE]
+            [--wifi SSID [--wifi-password-file FILE]] [--broker mqtt://HOST[:PORT]] [--tls]
+            [--mqtt-user USER [--mqtt-password-file FILE]] [--root TOPIC]
+            [--channel NAME] [--psk default|none|simpleN|base64:KEY|hex:KEY]
+            [--region REGION] [--preset PRESET] [--role ROLE] [--name LONG/SHORT]
 
 build writes the Espruino bundle (default kind gateway, default file dist/boards/BOARD.js, or
 dist/boards/BOARD.KIND.js for the other kinds) and prints its size and a JsVars estimate.
 flash builds, prepends the configuration (written to Storage "${BOARD_CONFIG_FILE}") and uploads it with
 the espruino CLI, saved to flash so it runs at every boot. A gateway needs --wifi and --broker.
+Passwords come from a one-line file (--wifi-password-file, --mqtt-password-file), or are asked for
+without echo when stdin is a terminal; the MQTT password may also come from MESHPORT_MQTT_PASSWORD. --wifi SSID:PASSWORD still works, but
+other users can read it in ps. --tls (or mqtts://, default port 8883) encrypts; the board cannot
+check the broker's certificate. --channel names the primary channel (at most 11 bytes; default the
+preset's name); --psk sets its key: 16 or 32 bytes, none, or simpleN (simple0 = default).
+--role: CLIENT, CLIENT_MUTE, CLIENT_HIDDEN, CLIENT_BASE, ROUTER, ROUTER_LATE. --root: the topic root
+(default msh/REGION).
 --dry-run FILE writes what would be sent instead of connecting (espruino -n -o FILE).
 boards: ${boardIds().join(", ")}`;
 
