@@ -4,49 +4,41 @@
 // Offline by construction: the bundle needs no module but Espruino's built-ins.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { BUILD_KINDS, buildBoardBundle, boardIds, ESP32_MAX_JSVARS, isBuildKind } from "../boards/bundle/build-bundle.js";
+import { buildBoardBundle, boardIds, ESP32_MAX_JSVARS } from "../boards/bundle/build-bundle.js";
 import type { BoardBundle, BuildKind } from "../boards/bundle/build-bundle.js";
-import { boardById } from "../boards/defs/index.js";
-import type { BoardDef } from "../boards/defs/index.js";
-import { BOARD_CONFIG_FILE, BOARD_CONFIG_VERSION, isValidHost, regionCodeOf, validateStoredConfig } from "../boards/runtime/board-config.js";
-import type { StoredConfig } from "../boards/runtime/board-config.js";
+import { BOARD_CONFIG_FILE } from "../boards/runtime/board-config.js";
 import { openConsole } from "./board-console.js";
+import { boardOf, kindOf, parseFlashArgs, takeValue } from "./board-flash-args.js";
 import { sendUpload, UploadError, uploadSteps, uploadText } from "./board-upload.js";
 import { UsageError } from "./usage-error.js";
 
+export { checkPort, parseBoardBroker, parseFlashArgs, parseName, parseWifi } from "./board-flash-args.js";
+export type { FlashArgs } from "./board-flash-args.js";
+
 export const BOARD_USAGE = `usage: meshport board build BOARD [--kind gateway|node|selftest] [--out FILE]
-       meshport board flash BOARD --port /dev/ttyUSB0|tcp://IP[:23] [--kind K]
-                            [--wifi SSID:PASSWORD] [--broker mqtt://HOST[:PORT]]
-                            [--region REGION] [--name LONG/SHORT] [--dry-run FILE]
+       meshport board flash BOARD --port /dev/ttyUSB0|tcp://IP[:23] [--kind K] [--dry-run FILE]
+            [--wifi SSID [--wifi-password-file FILE]] [--broker mqtt://HOST[:PORT]] [--tls]
+            [--mqtt-user USER [--mqtt-password-file FILE]] [--root TOPIC]
+            [--channel NAME] [--psk default|none|simpleN|base64:KEY|hex:KEY]
+            [--region REGION] [--preset PRESET] [--role ROLE] [--name LONG/SHORT]
 
 build writes the Espruino bundle (default kind gateway, default file dist/boards/BOARD.js, or
 dist/boards/BOARD.KIND.js for the other kinds) and prints its size and a JsVars estimate.
 flash builds, writes the configuration to Storage "${BOARD_CONFIG_FILE}" and the bundle to Storage ".bootcde"
 (it runs from flash at every boot), checks its CRC and reboots the board. Serial ports need the
 serialport package; tcp:// is the board's telnet console. A gateway needs --wifi and --broker.
+Passwords come from a one-line file (--wifi-password-file, --mqtt-password-file), or are asked for
+without echo when stdin is a terminal; the MQTT password may also come from MESHPORT_MQTT_PASSWORD. --wifi SSID:PASSWORD still works, but
+other users can read it in ps. --tls (or mqtts://, default port 8883) encrypts; the board cannot
+check the broker's certificate. --channel names the primary channel (at most 11 bytes; default the
+preset's name); --psk sets its key: 16 or 32 bytes, none, or simpleN (simple0 = default).
+--role: CLIENT, CLIENT_MUTE, CLIENT_HIDDEN, CLIENT_BASE, ROUTER, ROUTER_LATE. --root: the topic root
+(default msh/REGION).
 --dry-run FILE writes exactly the bytes the upload would send, without connecting.
 boards: ${boardIds().join(", ")}`;
 
 interface Out {
   write(s: string): unknown;
-}
-
-function takeValue(argv: string[], i: number, flag: string): string {
-  const v = argv[i + 1];
-  if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-  return v;
-}
-
-function boardOf(id: string | undefined): BoardDef {
-  if (id === undefined) throw new UsageError("missing BOARD");
-  const b = boardById(id);
-  if (b === undefined) throw new UsageError(`unknown board ${id} (known: ${boardIds().join(", ")})`);
-  return b;
-}
-
-function kindOf(k: string): BuildKind {
-  if (!isBuildKind(k)) throw new UsageError(`--kind ${k}: expected one of ${BUILD_KINDS.join(", ")}`);
-  return k;
 }
 
 export function defaultBundlePath(boardId: string, kind: BuildKind): string {
@@ -80,86 +72,6 @@ async function runBuild(argv: string[], out: Out): Promise<number> {
 }
 
 // ------------------------------------------------------------------ flash
-
-export interface FlashArgs {
-  board: BoardDef;
-  kind: BuildKind;
-  port: string | undefined;
-  dryRun: string | undefined;
-  config: StoredConfig;
-}
-
-/** /dev/..., COMn, or tcp://HOST[:PORT] (the telnet console, port 23 by default). */
-export function checkPort(p: string): string {
-  if (p.startsWith("/dev/") && p.length > 5) return p;
-  if (/^COM\d+$/i.test(p)) return p;
-  const m = /^tcp:\/\/([^:/]+)(?::(\d+))?$/.exec(p);
-  if (m !== null && isValidHost(m[1]) && (m[2] === undefined || (Number(m[2]) >= 1 && Number(m[2]) <= 65535))) return p;
-  throw new UsageError(`--port ${p}: expected a serial device (/dev/ttyUSB0, COM3) or tcp://IP[:PORT]`);
-}
-
-/** SSID:PASSWORD, split at the first ':' (an SSID with ':' cannot be given this way). */
-export function parseWifi(s: string): { ssid: string; password: string } {
-  const i = s.indexOf(":");
-  if (i <= 0) throw new UsageError(`--wifi ${s}: expected SSID:PASSWORD (PASSWORD may be empty for an open network)`);
-  return { ssid: s.substring(0, i), password: s.substring(i + 1) };
-}
-
-/** mqtt://HOST[:PORT]: plain TCP only, the board runtime has no TLS. */
-export function parseBoardBroker(s: string): { host: string; port: number } {
-  const m = /^mqtt:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(s);
-  if (m === null) throw new UsageError(`--broker ${s}: expected mqtt://HOST[:PORT] (the board runtime has no TLS)`);
-  const port = m[2] === undefined ? 1883 : Number(m[2]);
-  if (!isValidHost(m[1])) throw new UsageError(`--broker ${s}: bad host ${m[1]}`);
-  if (!(port >= 1 && port <= 65535)) throw new UsageError(`--broker ${s}: port out of range 1..65535`);
-  return { host: m[1], port };
-}
-
-/** LONG/SHORT, split at the last '/'. */
-export function parseName(s: string): { longName: string; shortName: string } {
-  const i = s.lastIndexOf("/");
-  if (i <= 0 || i === s.length - 1) throw new UsageError(`--name ${s}: expected LONG/SHORT, e.g. "Roof gateway/ROOF"`);
-  return { longName: s.substring(0, i), shortName: s.substring(i + 1) };
-}
-
-export function parseFlashArgs(argv: string[]): FlashArgs {
-  let boardId: string | undefined;
-  let kind: BuildKind = "gateway";
-  let port: string | undefined;
-  let dryRun: string | undefined;
-  let wifi: { ssid: string; password: string } | undefined;
-  let broker: { host: string; port: number } | undefined;
-  let region = "";
-  let name: { longName: string; shortName: string } | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--kind") kind = kindOf(takeValue(argv, i++, a));
-    else if (a === "--port") port = checkPort(takeValue(argv, i++, a));
-    else if (a === "--dry-run") dryRun = takeValue(argv, i++, a);
-    else if (a === "--wifi") wifi = parseWifi(takeValue(argv, i++, a));
-    else if (a === "--broker") broker = parseBoardBroker(takeValue(argv, i++, a));
-    else if (a === "--region") {
-      region = takeValue(argv, i++, a).toUpperCase();
-      if (regionCodeOf(region) === undefined) throw new UsageError(`--region ${region}: unknown region (e.g. US, EU_868, ANZ)`);
-    } else if (a === "--name") name = parseName(takeValue(argv, i++, a));
-    else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
-    else if (boardId === undefined) boardId = a;
-    else throw new UsageError(`unexpected argument ${a}`);
-  }
-  const board = boardOf(boardId);
-  if (port === undefined && dryRun === undefined) throw new UsageError("missing --port (a serial device or tcp://IP), or --dry-run FILE");
-  if (kind === "gateway" && (wifi === undefined || broker === undefined)) throw new UsageError("a gateway needs --wifi SSID:PASSWORD and --broker mqtt://HOST[:PORT] (or use --kind node)");
-  const raw: Record<string, unknown> = { v: BOARD_CONFIG_VERSION, nodeNum: 0, region };
-  if (name !== undefined) {
-    raw.longName = name.longName;
-    raw.shortName = name.shortName;
-  }
-  if (wifi !== undefined) raw.wifi = wifi;
-  if (broker !== undefined) raw.mqtt = { host: broker.host, port: broker.port };
-  const r = validateStoredConfig(raw);
-  if (!r.ok) throw new UsageError(r.error.message);
-  return { board, kind, port, dryRun, config: r.value };
-}
 
 async function runFlash(argv: string[], out: Out, err: Out): Promise<number> {
   const a = parseFlashArgs(argv);

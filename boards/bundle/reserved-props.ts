@@ -31,7 +31,7 @@ import { BOARDS } from "../defs/index.js";
 
 /** Source files whose declarations name reserved properties, relative to the project root. */
 const ESPRUINO_API_FILE = "boards/runtime/espruino-globals.d.ts";
-const STORED_CONFIG = { file: "boards/runtime/board-config.ts", interfaces: ["StoredConfig", "StoredWifi", "StoredBroker"] };
+const STORED_CONFIG = { file: "boards/runtime/board-config.ts", interfaces: ["StoredConfig", "StoredWifi", "StoredBroker", "StoredChannel"] };
 /** Console surface: the interfaces of `meshport.runtime` and of what status() answers. */
 const CONSOLE_SURFACE: { file: string; declarations: string[] }[] = [
   { file: "boards/runtime/main.ts", declarations: ["Runtime"] },

@@ -1,14 +1,17 @@
 // The board's configuration as stored in flash (require("Storage").writeJSON(BOARD_CONFIG_FILE)):
-// who the node is, its LoRa region and preset, and for a gateway the Wifi network and the broker.
+// who the node is, its role, LoRa region and preset, its primary channel, and for a gateway the Wifi
+// network and the broker.
 // `meshport board flash` writes it, the board reads it at boot; both validate it with
 // validateStoredConfig, which bounds every field and answers a typed error instead of throwing.
+import { fromBase64 } from "../../firmware/bytes/base64.js";
 import { utf8Length } from "../../firmware/bytes/utf8.js";
 import { defaultMqttConfig } from "../../firmware/gateway/mqtt-config.js";
 import type { MqttGatewayConfig } from "../../firmware/gateway/mqtt-config.js";
 import { ModemPreset } from "../../firmware/mesh/modem-preset.js";
-import { defaultNodeConfig } from "../../firmware/mesh/node-config.js";
+import { defaultNodeConfig, setRole } from "../../firmware/mesh/node-config.js";
 import type { NodeConfig } from "../../firmware/mesh/node-config.js";
 import { RegionCode } from "../../firmware/mesh/regions.js";
+import { Role } from "../../firmware/wire/enums.js";
 
 /** The Storage file name (Storage names are at most 28 characters). */
 export const BOARD_CONFIG_FILE = "meshport.json";
@@ -29,6 +32,29 @@ export const HOST_MAX_CHARS = 253;
 export const MQTT_CREDENTIAL_MAX_BYTES = 63;
 /** ModuleConfig.MQTTConfig.root is a 32-byte field. */
 export const MQTT_ROOT_MAX_BYTES = 31;
+/** ChannelSettings.name is char[12] (channel.options max_size:12): 11 bytes and the NUL. */
+export const CHANNEL_NAME_MAX_BYTES = 11;
+/**
+ * The psk lengths a channel is given here: 0 or 1 byte (no encryption, or the index of a well-known
+ * key: 1 = the default key, N = the default key with its last byte + N - 1, Channels::getKey), 16
+ * (AES-128) or 32 (AES-256). The firmware also zero-pads other lengths; nobody should mean those.
+ */
+export const CHANNEL_PSK_LENGTHS = [0, 1, 16, 32];
+/** Base64 text of the longest psk (32 bytes). */
+const PSK_BASE64_MAX_CHARS = 44;
+/** The psk of a new channel: the default key, index 1 ("AQ=="). */
+export const DEFAULT_PSK_BASE64 = "AQ==";
+/**
+ * Config.DeviceConfig.Role names a board may take. Not the deprecated ROUTER_CLIENT and REPEATER
+ * (the firmware turns them into CLIENT), nor TRACKER, SENSOR, TAK, TAK_TRACKER and LOST_AND_FOUND,
+ * whose purpose is GPS, sensor or ATAK traffic the board runtime has no source for.
+ */
+export const BOARD_ROLES = ["CLIENT", "CLIENT_MUTE", "CLIENT_HIDDEN", "CLIENT_BASE", "ROUTER", "ROUTER_LATE"];
+/**
+ * Their Role values, in the same order. A table of its own rather than a lookup by name in Role: that
+ * would keep every Role member's name unrenamed in the bundle (reserved-props.ts, name lookups).
+ */
+const BOARD_ROLE_VALUES = [Role.CLIENT, Role.CLIENT_MUTE, Role.CLIENT_HIDDEN, Role.CLIENT_BASE, Role.ROUTER, Role.ROUTER_LATE];
 
 export interface StoredWifi {
   ssid: string;
@@ -42,6 +68,21 @@ export interface StoredBroker {
   password: string;
   /** Topic root; "" = "msh/" + region, the firmware's per-region default. */
   root: string;
+  /** Connect with require("tls") (encrypted; Espruino does not check the broker's certificate). */
+  useTls: boolean;
+}
+
+/**
+ * The primary channel (channel 0). The Storage keys of the configuration keep their names in the
+ * bundle, and so does every property of that name anywhere in it (reserved-props.ts): hence
+ * primaryChannel, deviceRole, pskBase64 and useTls, names the core does not use, rather than
+ * channel, role, psk and tls, which it uses everywhere (0.4 KB of bundle, measured).
+ */
+export interface StoredChannel {
+  /** "" = the modem preset's name (LongFast ...), as on a factory node. */
+  name: string;
+  /** ChannelSettings.psk in base64, one of CHANNEL_PSK_LENGTHS bytes. */
+  pskBase64: string;
 }
 
 export interface StoredConfig {
@@ -54,6 +95,10 @@ export interface StoredConfig {
   region: string;
   /** A ModemPreset name, e.g. "LONG_FAST"; "" = the board's default. */
   preset: string;
+  /** One of BOARD_ROLES; "" = CLIENT, the factory role. */
+  deviceRole: string;
+  /** Undefined = the factory primary channel (preset name, default key). */
+  primaryChannel: StoredChannel | undefined;
   wifi: StoredWifi | undefined;
   mqtt: StoredBroker | undefined;
 }
@@ -128,6 +173,13 @@ function intField(o: Record<string, unknown>, key: string, path: string, min: nu
   return { ok: true, value: v };
 }
 
+function boolField(o: Record<string, unknown>, key: string, path: string, fallback: boolean): ConfigResult<boolean> {
+  if (!has(o, key)) return { ok: true, value: fallback };
+  const v = o[key];
+  if (typeof v !== "boolean") return fail(ConfigErrorCode.WrongType, path, "must be true or false");
+  return { ok: true, value: v };
+}
+
 /** The RegionCode value of a region name (not UNSET), or undefined. */
 export function regionCodeOf(name: string): number | undefined {
   const table = RegionCode as unknown as Record<string, number>;
@@ -140,6 +192,12 @@ export function presetCodeOf(name: string): number | undefined {
   const table = ModemPreset as unknown as Record<string, number>;
   if (!Object.prototype.hasOwnProperty.call(table, name)) return undefined;
   return table[name];
+}
+
+/** The Role value of a role name a board may take (BOARD_ROLES), or undefined. */
+export function roleCodeOf(name: string): number | undefined {
+  const i = BOARD_ROLES.indexOf(name);
+  return i >= 0 ? BOARD_ROLE_VALUES[i] : undefined;
 }
 
 /** A host name or IPv4 literal: letters, digits, '-', '.', '_'; no scheme, port or path. */
@@ -178,7 +236,24 @@ function validateBroker(x: unknown): ConfigResult<StoredBroker> {
   const root = stringField(x, "root", "mqtt.root", 0, MQTT_ROOT_MAX_BYTES, "");
   if (!root.ok) return root;
   if (root.value.indexOf("+") >= 0 || root.value.indexOf("#") >= 0) return fail(ConfigErrorCode.BadFormat, "mqtt.root", "must not contain MQTT wildcards");
-  return { ok: true, value: { host: host.value, port: port.value, username: user.value, password: pass.value, root: root.value } };
+  const tls = boolField(x, "useTls", "mqtt.useTls", false);
+  if (!tls.ok) return tls;
+  return { ok: true, value: { host: host.value, port: port.value, username: user.value, password: pass.value, root: root.value, useTls: tls.value } };
+}
+
+function validateChannel(x: unknown): ConfigResult<StoredChannel> {
+  if (!isObject(x)) return fail(ConfigErrorCode.WrongType, "primaryChannel", "must be an object {name, pskBase64}");
+  const name = stringField(x, "name", "primaryChannel.name", 0, CHANNEL_NAME_MAX_BYTES, "");
+  if (!name.ok) return name;
+  // The gateway publishes under <root>/2/e/<channel name>/: a '/' would add a topic level, '+' and '#' are wildcards.
+  if (name.value.indexOf("/") >= 0 || name.value.indexOf("+") >= 0 || name.value.indexOf("#") >= 0) return fail(ConfigErrorCode.BadFormat, "primaryChannel.name", "must not contain '/', '+' or '#' (it is an MQTT topic level)");
+  const psk = stringField(x, "pskBase64", "primaryChannel.pskBase64", 0, PSK_BASE64_MAX_CHARS, DEFAULT_PSK_BASE64);
+  if (!psk.ok) return psk;
+  // The key is a secret: the messages give its length, never its text.
+  const bytes = fromBase64(psk.value);
+  if (bytes === undefined) return fail(ConfigErrorCode.BadFormat, "primaryChannel.pskBase64", "must be base64");
+  if (CHANNEL_PSK_LENGTHS.indexOf(bytes.length) < 0) return fail(ConfigErrorCode.OutOfRange, "primaryChannel.pskBase64", "must be 0, 1, 16 or 32 bytes, got " + bytes.length);
+  return { ok: true, value: { name: name.value, pskBase64: psk.value } };
 }
 
 /** Checks a parsed JSON document (from Storage or built by the CLI) and fills the optional fields. */
@@ -191,9 +266,11 @@ export function validateStoredConfig(x: unknown): ConfigResult<StoredConfig> {
   const num = intField(x, "nodeNum", "nodeNum", 0, 0xfffffffe, 0);
   if (!num.ok) return num;
   if (num.value > 0 && num.value < 4) return fail(ConfigErrorCode.OutOfRange, "nodeNum", "1..3 are reserved node numbers");
-  const longName = stringField(x, "longName", "longName", 1, LONG_NAME_MAX_BYTES, "");
+  // "" = the default name: what a validated configuration holds when no name was given, and what
+  // the CLI and assignNodeNum write back, so it must read back as valid.
+  const longName = stringField(x, "longName", "longName", 0, LONG_NAME_MAX_BYTES, "");
   if (!longName.ok) return longName;
-  const shortName = stringField(x, "shortName", "shortName", 1, SHORT_NAME_MAX_BYTES, "");
+  const shortName = stringField(x, "shortName", "shortName", 0, SHORT_NAME_MAX_BYTES, "");
   if (!shortName.ok) return shortName;
   const region = stringField(x, "region", "region", 0, 16, "");
   if (!region.ok) return region;
@@ -201,6 +278,15 @@ export function validateStoredConfig(x: unknown): ConfigResult<StoredConfig> {
   const preset = stringField(x, "preset", "preset", 0, 16, "");
   if (!preset.ok) return preset;
   if (preset.value !== "" && presetCodeOf(preset.value) === undefined) return fail(ConfigErrorCode.BadFormat, "preset", "unknown modem preset " + JSON.stringify(preset.value) + " (e.g. LONG_FAST)");
+  const role = stringField(x, "deviceRole", "deviceRole", 0, 16, "");
+  if (!role.ok) return role;
+  if (role.value !== "" && roleCodeOf(role.value) === undefined) return fail(ConfigErrorCode.BadFormat, "deviceRole", "role " + JSON.stringify(role.value) + " is not one a board takes (" + BOARD_ROLES.join(", ") + ")");
+  let channel: StoredChannel | undefined;
+  if (has(x, "primaryChannel")) {
+    const c = validateChannel(x.primaryChannel);
+    if (!c.ok) return c;
+    channel = c.value;
+  }
   let wifi: StoredWifi | undefined;
   if (has(x, "wifi")) {
     const w = validateWifi(x.wifi);
@@ -213,17 +299,17 @@ export function validateStoredConfig(x: unknown): ConfigResult<StoredConfig> {
     if (!m.ok) return m;
     mqtt = m.value;
   }
-  return { ok: true, value: { v: v.value, nodeNum: num.value, longName: longName.value, shortName: shortName.value, region: region.value, preset: preset.value, wifi, mqtt } };
+  return { ok: true, value: { v: v.value, nodeNum: num.value, longName: longName.value, shortName: shortName.value, region: region.value, preset: preset.value, deviceRole: role.value, primaryChannel: channel, wifi, mqtt } };
 }
 
 /** A configuration with nothing set: the board's defaults and a node number chosen at boot. */
 export function emptyStoredConfig(): StoredConfig {
-  return { v: BOARD_CONFIG_VERSION, nodeNum: 0, longName: "", shortName: "", region: "", preset: "", wifi: undefined, mqtt: undefined };
+  return { v: BOARD_CONFIG_VERSION, nodeNum: 0, longName: "", shortName: "", region: "", preset: "", deviceRole: "", primaryChannel: undefined, wifi: undefined, mqtt: undefined };
 }
 
 /**
- * The node's configuration from the stored one: names, region and preset (the board's defaults where
- * the stored ones are ""); a gateway uplinks and downlinks channel 0.
+ * The node's configuration from the stored one: names, region, preset, role and primary channel (the
+ * board's defaults where the stored ones are ""); a gateway uplinks and downlinks channel 0.
  */
 export function nodeConfigOf(c: StoredConfig, nodeNum: number, gateway: boolean, defaultRegion: number, defaultPreset: number): NodeConfig {
   const region = regionCodeOf(c.region);
@@ -232,6 +318,16 @@ export function nodeConfigOf(c: StoredConfig, nodeNum: number, gateway: boolean,
   if (c.shortName !== "") n.shortName = c.shortName;
   const preset = presetCodeOf(c.preset);
   n.modemPreset = preset !== undefined ? preset : defaultPreset;
+  // As the app sets it, so the role's intervals and rebroadcast mode come with it (installRoleDefaults).
+  const role = roleCodeOf(c.deviceRole);
+  if (role !== undefined) setRole(n, role);
+  const ch = c.primaryChannel;
+  if (ch !== undefined) {
+    n.channels[0].name = ch.name;
+    // Validated as base64 of an allowed length; a document that skipped validation keeps the default key.
+    const psk = fromBase64(ch.pskBase64);
+    if (psk !== undefined) n.channels[0].psk = psk;
+  }
   if (gateway) {
     n.channels[0].uplinkEnabled = true;
     n.channels[0].downlinkEnabled = true;
@@ -239,7 +335,12 @@ export function nodeConfigOf(c: StoredConfig, nodeNum: number, gateway: boolean,
   return n;
 }
 
-/** The MQTT module settings of a gateway: our broker, our root (default "msh/" + the region's name). */
+/**
+ * The MQTT module settings of a gateway: our broker, our root (default "msh/" + the region's name),
+ * TLS when asked. Espruino's TLS never verifies the server's certificate (libs/network/network.c
+ * ssl_newSocketData sets MBEDTLS_SSL_VERIFY_NONE, whatever `ca` says), so TLS here is also
+ * tlsInsecure: the setting says what the connection is.
+ */
 export function mqttConfigOf(b: StoredBroker, regionName: string): MqttGatewayConfig {
   const m = defaultMqttConfig();
   m.enabled = true;
@@ -247,5 +348,7 @@ export function mqttConfigOf(b: StoredBroker, regionName: string): MqttGatewayCo
   m.username = b.username;
   m.password = b.password;
   m.root = b.root !== "" ? b.root : "msh/" + regionName;
+  m.tlsEnabled = b.useTls;
+  m.tlsInsecure = b.useTls;
   return m;
 }

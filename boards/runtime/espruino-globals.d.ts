@@ -66,6 +66,14 @@ export interface EspruinoNet {
   connect(options: { host: string; port: number }, onConnect: (socket: EspruinoSocket) => void): EspruinoSocket;
 }
 
+/**
+ * require("tls"): net.connect with mbedTLS on top (libs/network/jswrap_net.c, ST_TLS). The same
+ * sockets and events; the handshake runs after connect, and a failed one is an `error` event (code
+ * -13). It never verifies the server's certificate and sends the fixed SNI "mbed TLS Server 1"
+ * (network.c ssl_newSocketData); each connection needs about 32 KB of heap for its buffers.
+ */
+export type EspruinoTls = EspruinoNet;
+
 export interface EspruinoWifi {
   connect(ssid: string, options: { password: string }, cb: (err: string | null | undefined) => void): void;
   disconnect(cb?: () => void): void;

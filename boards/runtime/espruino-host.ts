@@ -2,12 +2,18 @@
 // keeps these globals out of portable code (the core is sans-IO); the runtime is the platform
 // adapter that owns the I/O, so each use below is a deliberate, named exception. The modules are
 // Espruino built-ins: the bundler marks them external, so they stay `require("...")` calls.
-import type { EspruinoConsole, EspruinoCryptoModule, EspruinoNet, EspruinoStorage, EspruinoWifi } from "./espruino-globals.js";
+import type { EspruinoConsole, EspruinoCryptoModule, EspruinoNet, EspruinoStorage, EspruinoTls, EspruinoWifi } from "./espruino-globals.js";
 
 /** require("net"): TCP sockets. */
 export function netModule(): EspruinoNet {
   // eslint-disable-next-line no-restricted-globals, @typescript-eslint/no-require-imports -- Espruino built-in module
   return require("net") as EspruinoNet;
+}
+
+/** require("tls"): TLS sockets; throws "Module tls not found" on a build without TLS (ESP32_IDF4). */
+export function tlsModule(): EspruinoTls {
+  // eslint-disable-next-line no-restricted-globals, @typescript-eslint/no-require-imports -- Espruino built-in module
+  return require("tls") as EspruinoTls;
 }
 
 /** require("Wifi"): the station interface. */

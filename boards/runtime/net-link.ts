@@ -1,12 +1,14 @@
-// The broker connection on Espruino's `net` module: the core's socket-open/write/close actions in,
-// socket-opened/data/closed events out. Espruino specifics (shared spec espruino.md 2.5):
+// The broker connection on Espruino's `net` module, or `tls` when the MQTT config asks for TLS: the
+// core's socket-open/write/close actions in, socket-opened/data/closed events out. Espruino's TLS
+// cannot verify the broker's certificate, so an open that asks for verification (tls without
+// tlsInsecure) is refused rather than silently downgraded. Espruino specifics (shared spec espruino.md 2.5):
 // net.connect blocks during DNS and connect and throws on failure, so it is wrapped in try/catch;
 // sockets carry byte strings, so writes go out as E.toString(bytes) and data comes back through
 // E.toUint8Array. Each socket gets a generation number: events from a socket the core already
 // closed are dropped, as the MQTT client's driver contract asks.
 import type { NodeEvent, SocketOpenAction } from "../../firmware/node-events.js";
 import type { EspruinoSocket } from "./espruino-globals.js";
-import { errorText, netModule } from "./espruino-host.js";
+import { errorText, netModule, tlsModule } from "./espruino-host.js";
 
 export interface NetLinkOptions {
   /** Queues an event for the node (the driver runs it after the current action batch). */
@@ -47,8 +49,8 @@ export class EspruinoNetLink {
     this.close();
     const gen = ++this.generation;
     const where = a.host + ":" + a.port;
-    if (a.tls) {
-      this.o.post({ type: "socket-closed", reason: "TLS is not supported by the board runtime (" + where + ")" });
+    if (a.tls && !a.tlsInsecure) {
+      this.o.post({ type: "socket-closed", reason: "TLS with certificate checks is not available on the board (" + where + ")" });
       return;
     }
     if (!this.o.networkUp()) {
@@ -66,7 +68,8 @@ export class EspruinoNetLink {
     let s: EspruinoSocket;
     try {
       this.opens++;
-      s = netModule().connect({ host: a.host, port: a.port }, () => {
+      // require("tls") throws on a firmware built without it: reported like a refused connection.
+      s = (a.tls ? tlsModule() : netModule()).connect({ host: a.host, port: a.port }, () => {
         if (gen === this.generation && !closed) this.o.post({ type: "socket-opened", remoteAddress: remoteAddressOf(a.host) });
       });
     } catch (e) {

@@ -4,6 +4,7 @@
 // Array as on Espruino.
 import { createCipheriv, randomBytes } from "node:crypto";
 import nodeNet from "node:net";
+import nodeTls from "node:tls";
 import { performance } from "node:perf_hooks";
 import { runInNewContext } from "node:vm";
 
@@ -93,13 +94,15 @@ export interface FakeEspruino {
   aesModes: string[];
   /** net.connect calls. */
   connects: { host: string; port: number }[];
+  /** tls.connect calls (bridged to node:tls without certificate checks, as Espruino's TLS does). */
+  tlsConnects: { host: string; port: number }[];
   wifiConnects: string[];
   /** Clears every timer and destroys every socket the bundle made. */
   shutdown(): void;
 }
 
 /**
- * Globals that stand in for Espruino's: E, getTime, require("net" | "Wifi" | "Storage" | "crypto"),
+ * Globals that stand in for Espruino's: E, getTime, require("net" | "tls" | "Wifi" | "Storage" | "crypto"),
  * SPI1, setWatch, digitalWrite/Read, pinMode, D0..D48, timers and console. `net` is bridged to real
  * TCP sockets on the host (byte strings in and out, like Espruino's), so a bundle can talk to a real
  * broker on loopback.
@@ -109,9 +112,10 @@ export function fakeEspruino(o: FakeEspruinoOptions = {}): FakeEspruino {
   const storage: Record<string, unknown> = { ...o.storage };
   const aesModes: string[] = [];
   const connects: { host: string; port: number }[] = [];
+  const tlsConnects: { host: string; port: number }[] = [];
   const wifiConnects: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  const sockets: nodeNet.Socket[] = [];
+  const sockets: (nodeNet.Socket | nodeTls.TLSSocket)[] = [];
   const t0 = performance.now();
   const chip = o.chip;
 
@@ -142,32 +146,43 @@ export function fakeEspruino(o: FakeEspruinoOptions = {}): FakeEspruino {
     hwRand: () => randomBytes(4).readInt32LE(0),
   };
 
+  // An Espruino socket over a host socket; `secure`: tls.connect, which Espruino runs without
+  // certificate checks (libs/network/network.c ssl_newSocketData: MBEDTLS_SSL_VERIFY_NONE).
+  const connectSocket = (opts: { host: string; port: number }, cb: (s: unknown) => void, secure: boolean) => {
+    const listeners: Record<string, ((x?: unknown) => void)[]> = {};
+    const emit = (ev: string, x?: unknown) => {
+      for (const f of listeners[ev] ?? []) f(x);
+    };
+    const host = secure ? nodeTls.connect({ host: opts.host, port: opts.port, rejectUnauthorized: false }) : nodeNet.connect({ host: opts.host, port: opts.port });
+    sockets.push(host);
+    const sock = {
+      on(ev: string, f: (x?: unknown) => void) {
+        (listeners[ev] ??= []).push(f);
+      },
+      write(data: string) {
+        if (typeof data !== "string") throw new Error("Espruino sockets take strings; got " + typeof data);
+        host.write(Buffer.from(data, "latin1"));
+      },
+      end() {
+        host.end();
+      },
+    };
+    host.on(secure ? "secureConnect" : "connect", () => cb(sock));
+    host.on("data", (b: Buffer) => emit("data", b.toString("latin1")));
+    host.on("error", (e: NodeJS.ErrnoException) => emit("error", { code: -1, message: e.message }));
+    host.on("close", () => emit("close"));
+    return sock;
+  };
   const net = {
     connect(opts: { host: string; port: number }, cb: (s: unknown) => void) {
       connects.push({ host: opts.host, port: opts.port });
-      const listeners: Record<string, ((x?: unknown) => void)[]> = {};
-      const emit = (ev: string, x?: unknown) => {
-        for (const f of listeners[ev] ?? []) f(x);
-      };
-      const host = nodeNet.connect({ host: opts.host, port: opts.port });
-      sockets.push(host);
-      const sock = {
-        on(ev: string, f: (x?: unknown) => void) {
-          (listeners[ev] ??= []).push(f);
-        },
-        write(data: string) {
-          if (typeof data !== "string") throw new Error("Espruino sockets take strings; got " + typeof data);
-          host.write(Buffer.from(data, "latin1"));
-        },
-        end() {
-          host.end();
-        },
-      };
-      host.on("connect", () => cb(sock));
-      host.on("data", (b: Buffer) => emit("data", b.toString("latin1")));
-      host.on("error", (e: NodeJS.ErrnoException) => emit("error", { code: -1, message: e.message }));
-      host.on("close", () => emit("close"));
-      return sock;
+      return connectSocket(opts, cb, false);
+    },
+  };
+  const tls = {
+    connect(opts: { host: string; port: number }, cb: (s: unknown) => void) {
+      tlsConnects.push({ host: opts.host, port: opts.port });
+      return connectSocket(opts, cb, true);
     },
   };
 
@@ -206,6 +221,7 @@ export function fakeEspruino(o: FakeEspruinoOptions = {}): FakeEspruino {
 
   const requireFake = (name: string) => {
     if (name === "net") return net;
+    if (name === "tls") return tls;
     if (name === "Wifi") return wifi;
     if (name === "Storage") return Storage;
     if (name === "crypto") {
@@ -243,6 +259,7 @@ export function fakeEspruino(o: FakeEspruinoOptions = {}): FakeEspruino {
     storage,
     aesModes,
     connects,
+    tlsConnects,
     wifiConnects,
     shutdown() {
       for (const t of timers) clearTimeout(t);

@@ -92,7 +92,7 @@ describe("board bundles", () => {
     expect(r.bySource.builtins).toEqual(expect.arrayContaining(["subarray", "charCodeAt", "fromCharCode", "length", "push", "hasOwnProperty"]));
     expect(r.bySource.espruino).toEqual(expect.arrayContaining(["toString", "toUint8Array", "hwRand", "setup", "send", "sck", "connect", "password", "readJSON", "encrypt", "mode", "log"]));
     expect(r.bySource.boardDefinition).toEqual(expect.arrayContaining(["radio", "nss", "busy", "dio2AsRfSwitch", "defaultRegion"]));
-    expect(r.bySource.storedConfig).toEqual(["host", "longName", "mqtt", "nodeNum", "password", "port", "preset", "region", "root", "shortName", "ssid", "username", "v", "wifi"]);
+    expect(r.bySource.storedConfig).toEqual(["deviceRole", "host", "longName", "mqtt", "name", "nodeNum", "password", "port", "preset", "primaryChannel", "pskBase64", "region", "root", "shortName", "ssid", "useTls", "username", "v", "wifi"]);
     expect(r.bySource.nameLookups).toEqual(expect.arrayContaining(["US", "EU_868", "LONG_FAST", "SHORT_TURBO"]));
     expect(r.bySource.console).toEqual(expect.arrayContaining(["runtime", "status", "sendText", "mqttConnected", "radioRx", "subAcks", "uplinked", "recorded"]));
     // Private members stay renameable.

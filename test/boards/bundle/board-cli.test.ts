@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { buildBoardBundle } from "../../../boards/bundle/build-bundle.js";
 import { BOARD_CONFIG_FILE } from "../../../boards/runtime/board-config.js";
 import { parseFlashArgs } from "../../../cli/board.js";
+import type { FlashInput } from "../../../cli/board-flash-args.js";
 import { configStatement, uploadSteps, uploadText, UPLOAD_CHUNK_BYTES } from "../../../cli/board-upload.js";
 import { UsageError } from "../../../cli/usage-error.js";
 import { boardById } from "../../../boards/defs/index.js";
@@ -20,40 +21,43 @@ function meshport(args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** No terminal, no environment, warnings dropped: the test's stdin may be anything. */
+const NO_TERMINAL: FlashInput = { readSecretFile: () => "", env: {}, promptSecret: () => undefined, warn: () => {} };
+
 const GOOD = ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab:password123", "--broker", "mqtt://10.0.0.2:1883"];
 
 describe("board flash arguments", () => {
   const cases: [string, string[], RegExp][] = [
     ["missing port", ["heltec-v3", "--wifi", "lab:password123", "--broker", "mqtt://h:1883"], /missing --port/],
     ["bad port", ["heltec-v3", "--port", "ttyUSB0", "--wifi", "lab:password123", "--broker", "mqtt://h"], /--port ttyUSB0/],
-    ["bad --wifi (no colon)", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab", "--broker", "mqtt://h"], /--wifi lab: expected SSID:PASSWORD/],
+    ["--wifi SSID without a password source", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab", "--broker", "mqtt://h"], /--wifi lab: no password/],
     ["bad --wifi (short password)", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab:short", "--broker", "mqtt://h"], /wifi.password/],
     ["bad --wifi (long ssid)", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "x".repeat(33) + ":password123", "--broker", "mqtt://h"], /wifi.ssid: must be 1..32 bytes/],
-    ["bad --broker scheme", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab:password123", "--broker", "mqtts://h:8883"], /--broker mqtts:\/\/h:8883: expected mqtt:\/\/HOST/],
+    ["bad --broker scheme", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab:password123", "--broker", "tcp://h:8883"], /--broker tcp:\/\/h:8883: expected mqtt:\/\/HOST/],
     ["bad --broker port", ["heltec-v3", "--port", "/dev/ttyUSB0", "--wifi", "lab:password123", "--broker", "mqtt://h:70000"], /port out of range/],
     ["unknown board", ["nope-v9", "--port", "/dev/ttyUSB0"], /unknown board nope-v9/],
     ["bad region", [...GOOD, "--region", "MARS"], /--region MARS: unknown region/],
     ["bad name", [...GOOD, "--name", "NoShort"], /--name NoShort: expected LONG\/SHORT/],
-    ["short name too long", [...GOOD, "--name", "Long/TOOLONG"], /shortName: must be 1..4 bytes/],
+    ["short name too long", [...GOOD, "--name", "Long/TOOLONG"], /shortName: must be 0..4 bytes, got 7/],
     ["gateway without wifi", ["heltec-v3", "--port", "/dev/ttyUSB0"], /a gateway needs --wifi/],
   ];
   for (const [what, argv, message] of cases) {
     it(`rejects: ${what}`, () => {
-      expect(() => parseFlashArgs(argv)).toThrow(UsageError);
-      expect(() => parseFlashArgs(argv)).toThrow(message);
+      expect(() => parseFlashArgs(argv, NO_TERMINAL)).toThrow(UsageError);
+      expect(() => parseFlashArgs(argv, NO_TERMINAL)).toThrow(message);
     });
   }
 
   it("accepts a full gateway command line", () => {
-    const a = parseFlashArgs([...GOOD, "--region", "eu_868", "--name", "Roof gw/ROOF"]);
+    const a = parseFlashArgs([...GOOD, "--region", "eu_868", "--name", "Roof gw/ROOF"], NO_TERMINAL);
     expect(a.board.id).toBe("heltec-v3");
     expect(a.config).toMatchObject({ region: "EU_868", longName: "Roof gw", shortName: "ROOF", wifi: { ssid: "lab", password: "password123" }, mqtt: { host: "10.0.0.2", port: 1883 } });
   });
 
   it("through the command: one line on stderr first, exit 2", () => {
-    const r = meshport(["board", "flash", "heltec-v3", "--wifi", "lab", "--port", "/dev/ttyUSB0"]);
+    const r = meshport(["board", "flash", "heltec-v3", "--wifi", "lab", "--broker", "mqtt://h", "--port", "/dev/ttyUSB0"]);
     expect(r.status).toBe(2);
-    expect(r.stderr.split("\n")[0]).toBe("meshport board: --wifi lab: expected SSID:PASSWORD (PASSWORD may be empty for an open network)");
+    expect(r.stderr.split("\n")[0]).toBe("meshport board: --wifi lab: no password; give --wifi-password-file FILE (an empty file for an open network), or run in a terminal to be asked");
     const u = meshport(["board", "build", "nope"]);
     expect(u.status).toBe(2);
     expect(u.stderr.split("\n")[0]).toMatch(/^meshport board: unknown board nope/);
@@ -88,7 +92,7 @@ describe("board flash upload (dry run)", () => {
   }, 60_000);
 
   it("the configuration step keeps the board's node number and writes only on change", () => {
-    const a = parseFlashArgs([...GOOD]);
+    const a = parseFlashArgs([...GOOD], NO_TERMINAL);
     const stmt = configStatement(a.config);
     let writes = 0;
     const files: Record<string, unknown> = { [BOARD_CONFIG_FILE]: { ...JSON.parse(JSON.stringify(a.config)), nodeNum: 0x1234 } };
