@@ -12,28 +12,19 @@
 // interpreter's own thread, as a UART is read under a real interrupt lock on the ESP32. Its port is
 // fixed (2323 on Linux, libs/network/telnet/jswrap_telnet.c), so one interpreter at a time holds
 // TELNET_LOCK across vitest's worker processes.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
+import { ESPRUINO_HOWTO, findEspruino } from "../../boards/bundle/run-espruino.js";
 import type { ConsolePort, UploadStep } from "../../cli/board-upload.js";
 import { sendUpload } from "../../cli/board-upload.js";
 
-export const ESPRUINO_MISSING =
-  "espruino-esp32like not found: build it with ../shared/tools/espruino/install.sh (about 15 s; gcc-multilib, make, python3), or set MESHPORT_ESPRUINO=/path/to/espruino";
-
-/** The interpreter binary, or undefined when this machine has none. */
-export function espruinoBinary(): string | undefined {
-  const env = process.env.MESHPORT_ESPRUINO;
-  if (env !== undefined && env !== "") return existsSync(env) ? env : undefined;
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const p = join(dir, "espruino-esp32like");
-    if (dir !== "" && existsSync(p)) return p;
-  }
-  return undefined;
-}
+export const ESPRUINO_MISSING = "espruino-esp32like not found: " + ESPRUINO_HOWTO;
+/** The interpreter binary (MESHPORT_ESPRUINO, else espruino-esp32like on PATH), or undefined. */
+export const espruinoBinary = findEspruino;
 
 /** The telnet console's port on Linux builds. */
 export const TELNET_PORT = 2323;
@@ -114,25 +105,52 @@ export class RealEspruino {
     const e = new RealEspruino(binary, mkdtempSync(join(tmpdir(), "meshport-espruino-")));
     try {
       await e.waitFor(/espruino\.com/, 10_000, 0);
-      for (let i = 0; ; i++) {
-        try {
-          e.socket = await connectTelnet();
-          break;
-        } catch (err) {
-          if (i >= 20) throw err;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-      e.socket.on("data", (b: Buffer) => e.onText(b));
-      e.socket.on("close", () => {
-        for (const l of e.closeListeners.slice()) l();
-      });
+      await e.attach();
       // The console moves to telnet on connect; a line that prints proves it answers there.
       await e.evaluate("1");
       return e;
     } catch (err) {
       e.stop();
       throw err;
+    }
+  }
+
+  /** Connects (again) to the telnet console; the console follows the newest connection. */
+  async attach(): Promise<void> {
+    for (let i = 0; ; i++) {
+      try {
+        this.socket = await connectTelnet();
+        break;
+      } catch (err) {
+        if (i >= 20) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    this.socket.on("data", (b: Buffer) => this.onText(b));
+    this.socket.on("close", () => {
+      for (const l of this.closeListeners.slice()) l();
+    });
+  }
+
+  /** Lets another client (the `meshport board flash` command) have the telnet console. */
+  detach(): Promise<void> {
+    const s = this.socket;
+    this.socket = undefined;
+    if (s === undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      s.removeAllListeners("close");
+      s.once("close", () => resolve());
+      s.end();
+    });
+  }
+
+  /** Writes a Storage file in acknowledged chunks. */
+  async writeStorage(name: string, content: string): Promise<void> {
+    const CHUNK = 512;
+    for (let off = 0; off < content.length; off += CHUNK) {
+      const size = off === 0 ? "," + content.length : "";
+      const ok = await this.evaluate(`require("Storage").write(${JSON.stringify(name)},${JSON.stringify(content.substring(off, off + CHUNK))},${off}${size})`);
+      if (ok !== true) throw new Error("Storage.write of " + name + " at " + off + " answered " + JSON.stringify(ok));
     }
   }
 
@@ -223,12 +241,4 @@ function connectTelnet(): Promise<net.Socket> {
     s.once("connect", () => resolve(s));
     s.once("error", reject);
   });
-}
-
-/** The interpreter's version line (`process.version`), for the report; throws when it cannot run. */
-export function espruinoVersion(binary: string): string {
-  const r = spawnSync(binary, ["-e", 'print("V="+process.version+" "+process.memory().total)'], { encoding: "latin1", timeout: 10_000, killSignal: "SIGKILL" });
-  const m = /V=(\S+ \d+)/.exec(r.stdout ?? "");
-  if (m === null) throw new Error("cannot run " + binary + ": " + (r.stderr ?? "") + (r.stdout ?? "").slice(-500));
-  return m[1];
 }

@@ -52,6 +52,8 @@ describe("gateway bundle with an operator's channel, role, root and TLS", () => 
     });
     const bundle = await buildBoardBundle("heltec-v3", "gateway");
     const ctx = bootInEspruinoSandbox(bundle.code, board.globals);
+    // The bundle boots from a timeout, after its top-level function returned (build-bundle.ts boardEntry).
+    await waitFor("the boot", () => (ctx.meshport as { booted: boolean }).booted);
     const runtime = (ctx.meshport as { runtime: any }).runtime;
     expect(board.lines.join("\n")).toContain("mqtt: 127.0.0.1:" + broker.port + " root test/roof");
     await waitFor("the gateway's MQTT subscription over TLS", () => {
