@@ -26,7 +26,7 @@ build writes the Espruino bundle (default kind gateway, default file dist/boards
 dist/boards/BOARD.KIND.js for the other kinds) and prints its size and a JsVars estimate.
 flash builds, writes the configuration to Storage "${BOARD_CONFIG_FILE}" and the bundle to Storage ".bootcde"
 (it runs from flash at every boot), checks its CRC and reboots the board. Serial ports need the
-serialport package; tcp:// is the board's telnet console. A gateway needs --wifi and --broker.
+serialport package (an optional dependency); tcp:// is the board's telnet console. A gateway needs --wifi and --broker.
 Passwords come from a one-line file (--wifi-password-file, --mqtt-password-file), or are asked for
 without echo when stdin is a terminal; the MQTT password may also come from MESHPORT_MQTT_PASSWORD. --wifi SSID:PASSWORD still works, but
 other users can read it in ps. --tls (or mqtts://, default port 8883) encrypts; the board cannot

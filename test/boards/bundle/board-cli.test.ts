@@ -14,6 +14,7 @@ import { parseFlashArgs } from "../../../cli/board.js";
 import type { FlashInput } from "../../../cli/board-flash-args.js";
 import { configStatement, uploadSteps, uploadText, UPLOAD_CHUNK_BYTES } from "../../../cli/board-upload.js";
 import { UsageError } from "../../../cli/usage-error.js";
+import { freePort } from "../../support/brokers.js";
 import { boardById } from "../../../boards/defs/index.js";
 
 function meshport(args: string[]) {
@@ -90,6 +91,17 @@ describe("board flash upload (dry run)", () => {
     expect(rebuilt).toBe(bundle.code);
     expect(lines[lines.length - 2]).toContain("E.CRC32");
     expect(uploadSteps(bundle.code, undefined)[uploadSteps(bundle.code, undefined).length - 2].ack).toBe("meshport upload crc " + crc32(bundle.code));
+  }, 60_000);
+
+  it("a port that does not answer is one line on stderr and exit 2 (serial through serialport, telnet over TCP)", async () => {
+    const serial = meshport(["board", "flash", "heltec-v3", "--kind", "node", "--port", "/dev/ttyMESHPORTNONE"]);
+    expect(serial.status).toBe(2);
+    // Where the optional serialport package could not be installed, the message says how to get it.
+    expect(serial.stderr).toMatch(/^meshport board flash: (cannot open \/dev\/ttyMESHPORTNONE|uploading over a serial port needs the serialport package)/m);
+    const port = await freePort();
+    const tcp = meshport(["board", "flash", "heltec-v3", "--kind", "node", "--port", "tcp://127.0.0.1:" + port]);
+    expect(tcp.status).toBe(2);
+    expect(tcp.stderr).toMatch(new RegExp("^meshport board flash: cannot connect to 127.0.0.1:" + port, "m"));
   }, 60_000);
 
   it("the configuration step keeps the board's node number and writes only on change", () => {
