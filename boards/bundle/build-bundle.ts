@@ -111,6 +111,8 @@ const COMPACT_CODECS: Plugin = {
   name: "meshport-compact-codecs",
   setup(b) {
     b.onResolve({ filter: /\/gen\/specialised-codecs\.js$/ }, () => ({ path: resolve(PROJECT_ROOT, "firmware/wire/generic-bodies.ts") }));
+    // Field descriptors without their default-valued properties (field-record-board.ts).
+    b.onResolve({ filter: /\/field-record\.js$/ }, () => ({ path: resolve(PROJECT_ROOT, "firmware/wire/field-record-board.ts") }));
   },
 };
 
@@ -135,7 +137,9 @@ export async function bundleEntryForEspruino(entry: string, o: EspruinoBuildOpti
       target: "es2015",
       // Non-ASCII in string literals becomes \uXXXX escapes (checked in test/boards/bundle).
       charset: "ascii",
-      minify: compact || (o.minify ?? true),
+      // Board builds leave local names to terser (compactForBoard), which is told never to produce
+      // an Espruino keyword; esbuild's renamer produces `of`, a keyword only to Espruino.
+      ...(compact ? { minifySyntax: true, minifyWhitespace: true, minifyIdentifiers: false } : { minify: o.minify ?? true }),
       ...(compact
         ? {
             mangleProps: /./,
@@ -188,7 +192,11 @@ function keywordMangleCache(): Record<string, string> {
 export async function compactForBoard(code: string): Promise<string> {
   const t = await terserMinify(code, {
     ecma: 5,
-    compress: { passes: 2 },
+    // inline 1 (functions without parameters or variables), not 3: inlining a function that has
+    // either leaves them as a `var` at the end of the caller (`return (i = ...) * i; var i`),
+    // which only works with hoisting; on Espruino `i = ...` then assigns the enclosing scope's
+    // `i` (seen: a top-level function overwritten by a number). hoisting-check.ts refuses it.
+    compress: { passes: 2, inline: 1 },
     // Local names terser invents must not be Espruino keywords V8 allows as names (`of`, `static`).
     mangle: { reserved: ESPRUINO_RESERVED_WORDS },
     format: { ascii_only: true },

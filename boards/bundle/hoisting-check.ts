@@ -54,12 +54,41 @@ function isSafeVarPlace(stmt: ts.VariableStatement): boolean {
   return ts.isSourceFile(p) || (ts.isBlock(p) && isFunctionLike(p.parent));
 }
 
+/**
+ * A `var` in a function body read or assigned by an earlier statement of that body: Espruino
+ * creates the variable only when its statement runs, so the earlier `x = ...` assigns the enclosing
+ * scope's `x` (terser's inliner writes `return (i = f(t)) * i; var i`; seen overwriting a
+ * top-level function on the real interpreter). A parameter of the same name is the same variable.
+ */
+function checkLateVars(sf: ts.SourceFile, body: ts.Block, hazards: string[]): void {
+  const fn = body.parent as ts.SignatureDeclaration;
+  const params = new Set<string>();
+  for (const p of fn.parameters) if (ts.isIdentifier(p.name)) params.add(p.name.text);
+  const stmts = body.statements;
+  stmts.forEach((s, i) => {
+    if (!ts.isVariableStatement(s) || (s.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) !== 0) return;
+    for (const d of s.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name) || params.has(d.name.text)) continue;
+      const name = d.name.text;
+      for (let j = 0; j < i; j++) {
+        // A function declared earlier runs later (it is checked as its own body).
+        if (ts.isFunctionDeclaration(stmts[j]) || ts.isClassDeclaration(stmts[j])) continue;
+        if (eagerReferences(stmts[j]).indexOf(name) >= 0) {
+          hazards.push("var " + name + " is used before its declaration: " + snippet(sf, stmts[j]));
+          break;
+        }
+      }
+    }
+  });
+}
+
 /** Everything in `code` that relies on hoisting, one line each (empty when none). */
 export function hoistingHazards(code: string): string[] {
   const sf = ts.createSourceFile("bundle.js", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const hazards: string[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isSourceFile(n) || ts.isBlock(n) || ts.isModuleBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) checkStatements(sf, n.statements, hazards);
+    if (ts.isBlock(n) && isFunctionLike(n.parent)) checkLateVars(sf, n, hazards);
     if (ts.isVariableStatement(n) && (n.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0 && !isSafeVarPlace(n)) {
       hazards.push("var inside a nested block: " + snippet(sf, n));
     }

@@ -1,5 +1,6 @@
 // Table-driven message descriptions for the compact codec. One descriptor per field, sorted by
 // field number, so the generic encoder writes fields in ascending order exactly like nanopb.
+import { fieldRecord } from "./field-record.js";
 
 /** Scalar and composite field types, named after their .proto type. */
 export const FieldType = {
@@ -54,16 +55,7 @@ export interface FieldOptions {
 /** Builds one field descriptor. `opts` is optional so the tables stay readable. */
 export function field(no: number, name: string, type: FieldType, opts?: FieldOptions, msg?: MessageSchema): FieldSchema {
   const o = opts || {};
-  return {
-    no,
-    name,
-    type,
-    card: o.card === undefined ? Cardinality.Single : o.card,
-    presence: o.presence === true || (o.oneof !== undefined && o.oneof !== ""),
-    max: o.max || 0,
-    oneof: o.oneof || "",
-    msg,
-  };
+  return fieldRecord(no, name, type, o.card === undefined ? Cardinality.Single : o.card, o.presence === true || (o.oneof !== undefined && o.oneof !== ""), o.max || 0, o.oneof || "", msg);
 }
 
 export function defineMessage(name: string, fields: FieldSchema[]): MessageSchema {

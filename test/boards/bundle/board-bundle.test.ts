@@ -14,6 +14,8 @@ import {
   compactForBoard,
 } from "../../../boards/bundle/build-bundle.js";
 import { reservePropsPattern, reservedProps } from "../../../boards/bundle/reserved-props.js";
+import { espruinoNameHazards } from "../../../boards/bundle/espruino-names-check.js";
+import { hoistingHazards } from "../../../boards/bundle/hoisting-check.js";
 
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
@@ -67,6 +69,30 @@ describe("board bundles", () => {
     );
     // Calls from a function body run later, after every declaration: fine.
     await expect(bundleEntryForEspruino("export function ok() { return h(); }\nfunction h() { return 2; }\n", { globalName: "t" })).resolves.toContain("return");
+  });
+
+  it("refuses a var assigned before its declaration in the same function (terser's inliner writes them)", () => {
+    // On Espruino `i = ...` here assigns the enclosing scope's i: the var does not exist yet.
+    expect(hoistingHazards("function f(t){return (i=t>0?t:1)*i;var i}")).toEqual([expect.stringMatching(/^var i is used before its declaration/)]);
+    // The same name as a parameter is the parameter: fine; so is a declaration before the use.
+    expect(hoistingHazards("function f(i){return (i=i>0?i:1)*i;var i}")).toEqual([]);
+    expect(hoistingHazards("function f(t){var i=t;return i*i}")).toEqual([]);
+  });
+
+  it("refuses names Espruino's parser reads differently from V8 (found on the real interpreter)", () => {
+    expect(espruinoNameHazards("class A { static of(x) { return x } }")).toEqual([expect.stringMatching(/class member named after the Espruino keyword 'of'/)]);
+    expect(espruinoNameHazards("var of = [1]; print(of)")).toHaveLength(2);
+    expect(espruinoNameHazards("var A = class t { static m() { return new t() } }")).toEqual([expect.stringMatching(/refers to its inner name 't'/)]);
+    // Property accesses and object keys named `of` parse; reading `undefined` is fine.
+    expect(espruinoNameHazards("var o = { of: 1 }; o.of = 2; var u = undefined; var B = class { m() { return 1 } }")).toEqual([]);
+  });
+
+  it("board builds never name anything after an Espruino keyword, whatever the minifiers choose", async () => {
+    for (const kind of BUILD_KINDS) {
+      const b = await buildBoardBundle("t3-v1.6", kind);
+      expect(espruinoNameHazards(b.code)).toEqual([]);
+      expect(hoistingHazards(b.code)).toEqual([]);
+    }
   });
 
   it("compact builds: terser output goes through the Espruino gates again", async () => {

@@ -24,14 +24,15 @@ if (BINARY === undefined) console.warn("test/boards/real: skipped, " + ESPRUINO_
 
 /**
  * Free JsVars a gateway must keep (of 16,383) so the ESP32's Wifi stack fits (issue 14). Not met
- * yet: the bundle's definitions alone take about 9,100 variables (each of ~820 functions costs 5
- * plus one per parameter, measured; the schema tables most of the rest), and the gateway boots with
- * about 4,370 free. FREE_VARS_FLOOR holds today's figure so that nothing makes it worse.
+ * yet: the bundle's definitions alone take about 8,500 variables (each of ~820 functions costs 5
+ * plus one per parameter, measured; the schema tables, ~11 per field since descriptors keep only
+ * non-default properties, most of the rest), and the gateway boots with about 4,960 free.
+ * FREE_VARS_FLOOR holds today's figure less a margin so that nothing makes it worse.
  */
 const FREE_VARS_GOAL = 6000;
-const FREE_VARS_FLOOR = 4000;
-/** The lowest free count during the minute of traffic (measured: gateway 3,631, node 4,769). */
-const FREE_VARS_TRAFFIC_FLOOR = 3300;
+const FREE_VARS_FLOOR = 4700;
+/** The lowest free count during the minute of traffic (measured: gateway 4,326). */
+const FREE_VARS_TRAFFIC_FLOOR = 4000;
 /** Seconds of traffic before the second memory reading (MESHPORT_REAL_TRAFFIC_S shortens it locally). */
 const TRAFFIC_S = Number(process.env.MESHPORT_REAL_TRAFFIC_S ?? 60);
 const GATEWAY_NUM = 0x1234abcd;
@@ -181,6 +182,7 @@ describe.skipIf(BINARY === undefined)(`bundles on the real Espruino interpreter$
       expect(st.driver.radioRx).toBeGreaterThan(TRAFFIC_S / 4);
       // What a minute of traffic adds (20 NodeDB entries, packet history records, queues) is
       // bounded but not small: about 600 JsVars on the gateway, 440 on the node (measured).
+      // The node's figures are higher than the gateway's, so the gateway's floors hold both.
       expect(minFree).toBeGreaterThanOrEqual(FREE_VARS_TRAFFIC_FLOOR);
       expect(bootFree).toBeGreaterThanOrEqual(FREE_VARS_FLOOR);
     }, 60_000 + TRAFFIC_S * 2000);
