@@ -133,7 +133,7 @@ export function parseName(s: string): { longName: string; shortName: string } {
   return { longName: s.substring(0, i), shortName: s.substring(i + 1) };
 }
 
-/** The password in a file: its one line, without the line break. */
+/** The password (or key) in a file: its one line, without the line break. */
 function passwordFromFile(input: FlashInput, flag: string, path: string): string {
   let text: string;
   try {
@@ -166,10 +166,11 @@ interface FlashOptions {
   name: { longName: string; shortName: string } | undefined;
   channel: string | undefined;
   psk: Uint8Array | undefined;
+  pskFile: string | undefined;
 }
 
 function readOptions(argv: string[]): FlashOptions {
-  const o: FlashOptions = { boardId: undefined, kind: "gateway", port: undefined, dryRun: undefined, wifi: undefined, wifiPasswordFile: undefined, broker: undefined, tls: false, mqttUser: undefined, mqttPasswordFile: undefined, root: undefined, region: "", preset: "", role: "", name: undefined, channel: undefined, psk: undefined };
+  const o: FlashOptions = { boardId: undefined, kind: "gateway", port: undefined, dryRun: undefined, wifi: undefined, wifiPasswordFile: undefined, broker: undefined, tls: false, mqttUser: undefined, mqttPasswordFile: undefined, root: undefined, region: "", preset: "", role: "", name: undefined, channel: undefined, psk: undefined, pskFile: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => takeValue(argv, i++, a);
@@ -198,11 +199,13 @@ function readOptions(argv: string[]): FlashOptions {
       const r = parsePskSpec(value());
       if (!r.ok) throw new UsageError("--psk: " + r.message);
       o.psk = r.psk;
-    } else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
+    } else if (a === "--psk-file") o.pskFile = value();
+    else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
     else if (o.boardId === undefined) o.boardId = a;
     else throw new UsageError(`unexpected argument ${a}`);
   }
   if (o.wifiPasswordFile !== undefined && o.wifi === undefined) throw new UsageError("--wifi-password-file needs --wifi SSID");
+  if (o.psk !== undefined && o.pskFile !== undefined) throw new UsageError("--psk and --psk-file: give the key one way");
   if (o.mqttPasswordFile !== undefined && o.mqttUser === undefined) throw new UsageError("--mqtt-password-file needs --mqtt-user (MQTT has no password without a user name)");
   if (o.broker === undefined && (o.tls || o.mqttUser !== undefined || o.root !== undefined)) throw new UsageError("--tls, --mqtt-user and --root need --broker mqtt://HOST[:PORT]");
   return o;
@@ -227,6 +230,12 @@ export function parseFlashArgs(argv: string[], input: FlashInput = processFlashI
   if (o.name !== undefined) {
     raw.longName = o.name.longName;
     raw.shortName = o.name.shortName;
+  }
+  // --psk-file: the same forms as --psk on one line, kept out of the command line (and so out of ps).
+  if (o.pskFile !== undefined) {
+    const r = parsePskSpec(passwordFromFile(input, "--psk-file", o.pskFile));
+    if (!r.ok) throw new UsageError("--psk-file " + o.pskFile + ": " + r.message);
+    o.psk = r.psk;
   }
   if (o.channel !== undefined || o.psk !== undefined) raw.primaryChannel = { name: o.channel ?? "", pskBase64: toBase64(o.psk ?? new Uint8Array([1])) };
   // --wifi SSID:PASSWORD is the old form; with a password file the whole value is the SSID.

@@ -19,7 +19,7 @@ export const BOARD_USAGE = `usage: meshport board build BOARD [--kind gateway|no
        meshport board flash BOARD --port /dev/ttyUSB0|tcp://IP[:23] [--kind K] [--dry-run FILE]
             [--wifi SSID [--wifi-password-file FILE]] [--broker mqtt://HOST[:PORT]] [--tls]
             [--mqtt-user USER [--mqtt-password-file FILE]] [--root TOPIC]
-            [--channel NAME] [--psk default|none|simpleN|base64:KEY|hex:KEY]
+            [--channel NAME] [--psk default|none|simpleN|base64:KEY|hex:KEY | --psk-file FILE]
             [--region REGION] [--preset PRESET] [--role ROLE] [--name LONG/SHORT]
 
 build writes the Espruino bundle (default kind gateway, default file dist/boards/BOARD.js, or
@@ -31,7 +31,8 @@ Passwords come from a one-line file (--wifi-password-file, --mqtt-password-file)
 without echo when stdin is a terminal; the MQTT password may also come from MESHPORT_MQTT_PASSWORD. --wifi SSID:PASSWORD still works, but
 other users can read it in ps. --tls (or mqtts://, default port 8883) encrypts; the board cannot
 check the broker's certificate. --channel names the primary channel (at most 11 bytes; default the
-preset's name); --psk sets its key: 16 or 32 bytes, none, or simpleN (simple0 = default).
+preset's name); --psk sets its key: 16 or 32 bytes, none, or simpleN (simple0 = default);
+--psk-file FILE reads the same forms from a file, out of sight of ps.
 --role: CLIENT, CLIENT_MUTE, CLIENT_HIDDEN, CLIENT_BASE, ROUTER, ROUTER_LATE. --root: the topic root
 (default msh/REGION).
 --dry-run FILE writes exactly the bytes the upload would send, without connecting.

@@ -152,6 +152,21 @@ describe("board flash operator options: what the board gets", () => {
     const named = parseFlashArgs([...GATEWAY, "--channel", "Roof"], input()).config;
     expect(named.primaryChannel).toEqual({ name: "Roof", pskBase64: "AQ==" });
     expect(parseFlashArgs(GATEWAY, input()).config.primaryChannel).toBeUndefined();
+    // --psk-file: the same forms, from a file, so the key stays out of the command line (and ps).
+    const keyFile = file("psk.txt", "base64:" + KEY_B64 + "\n");
+    expect(parseFlashArgs([...GATEWAY, "--channel", "Roof", "--psk-file", keyFile], input()).config.primaryChannel).toEqual({ name: "Roof", pskBase64: KEY_B64 });
+    expect(() => parseFlashArgs([...GATEWAY, "--psk", "simple1", "--psk-file", keyFile], input())).toThrow(/^--psk and --psk-file: give the key one way$/);
+    const badFile = file("psk-bad.txt", "base64:" + KEY_HEX + "!\n");
+    const bad = (() => {
+      try {
+        parseFlashArgs([...GATEWAY, "--psk-file", badFile], input());
+        return "";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(bad).toMatch(/^--psk-file .*psk-bad\.txt: the base64: key is not base64$/);
+    expect(bad).not.toContain(KEY_HEX);
     expect(parseFlashArgs([...GATEWAY.slice(0, -1), "mqtts://broker.example"], input()).config.mqtt).toMatchObject({ port: 8883, useTls: true });
     expect(parseFlashArgs([...GATEWAY.slice(0, -1), "mqtt://broker.example:1884", "--tls"], input()).config.mqtt).toMatchObject({ port: 1884, useTls: true });
   });
