@@ -35,6 +35,7 @@ import { buildReport, reportText, runInfo } from "./report.js";
 import type { WallInfo } from "./report.js";
 import { messageKey } from "./scenario-schema.js";
 import type { GeneratedText, NodeSettings, Scenario, ScenarioChannel, ScenarioMqtt } from "./scenario-schema.js";
+import { bytes32FromRng } from "../firmware/mesh/key-pair.js";
 
 /** A node of the scenario with its place fixed (random groups expanded). */
 export interface PlacedNode {
@@ -336,16 +337,7 @@ function configure(c: NodeConfig, scenario: Scenario, n: PlacedNode): void {
 
 /** A node's X25519 private key: 32 bytes from its own stream, so keys are reproducible per seed. */
 export function privateKeyOf(seed: number, index: number): Uint8Array {
-  const rng = rngStream(hashWords(seed, 0x706b6921, 0), index, StreamPurpose.NODE);
-  const k = new Uint8Array(32);
-  for (let i = 0; i < 32; i += 4) {
-    const v = rng.nextU32();
-    k[i] = v & 0xff;
-    k[i + 1] = (v >>> 8) & 0xff;
-    k[i + 2] = (v >>> 16) & 0xff;
-    k[i + 3] = (v >>> 24) & 0xff;
-  }
-  return k;
+  return bytes32FromRng(rngStream(hashWords(seed, 0x706b6921, 0), index, StreamPurpose.NODE));
 }
 
 const KIND_TEXT = 0;

@@ -7,8 +7,8 @@ import type { NodeConfig } from "./node-config.js";
 import { RegionCode } from "./regions.js";
 import type { Rng } from "./rng.js";
 
-/** A 32-byte X25519 private key from the node's Rng, clamped as Curve25519::dh1 does. */
-function newPrivateKey(rng: Rng): Uint8Array {
+/** 32 bytes from an Rng, little-endian per 32-bit draw (the node's key and the simulator's seeded keys). */
+export function bytes32FromRng(rng: { nextU32(): number }): Uint8Array {
   const k = new Uint8Array(32);
   for (let i = 0; i < 32; i += 4) {
     const v = rng.nextU32();
@@ -17,6 +17,12 @@ function newPrivateKey(rng: Rng): Uint8Array {
     k[i + 2] = (v >>> 16) & 0xff;
     k[i + 3] = (v >>> 24) & 0xff;
   }
+  return k;
+}
+
+/** A 32-byte X25519 private key from the node's Rng, clamped as Curve25519::dh1 does. */
+function newPrivateKey(rng: Rng): Uint8Array {
+  const k = bytes32FromRng(rng);
   k[0] &= 0xf8;
   k[31] = (k[31] & 0x7f) | 0x40;
   return k;
